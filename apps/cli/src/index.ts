@@ -1,0 +1,2 @@
+export { exitCodes, UsageError } from './exit-codes.ts';
+export { buildProgram, version } from './program.ts';

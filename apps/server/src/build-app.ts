@@ -1,0 +1,22 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { installErrorHandler } from './error-handler.ts';
+import { registerRoutes } from './routes/index.ts';
+import type { ServerContext } from './server-context.ts';
+
+/** Builds the HTTP application without listening, so tests can drive it with inject() or a port. */
+export async function buildApp(ctx: ServerContext, logger: Logger): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: 50 * 1024 * 1024,
+    disableRequestLogging: false,
+    // Request ids are generated, never taken from the client, and logs carry no bodies (no PHI).
+    genReqId: (() => {
+      let n = 0;
+      return () => `req-${(++n).toString(36)}`;
+    })(),
+  });
+  installErrorHandler(app);
+  await registerRoutes(app, ctx);
+  return app;
+}

@@ -1,0 +1,15 @@
+import type { SqlClient } from '@vitaltwin/platform';
+import type { ServerConfig } from './config/server-config.ts';
+
+/**
+ * What route plugins share: configuration, the database and shutdown hooks. Built once by the
+ * composition root (start-server.ts) and passed down; nothing below reads the environment.
+ */
+export interface ServerContext {
+  readonly config: ServerConfig;
+  readonly db: SqlClient;
+  readonly version: string;
+  readonly startedAtMs: number;
+  /** Work to run on graceful shutdown before the database closes (flush buffers, stop consumers). */
+  readonly onShutdown: (hook: () => Promise<void>) => void;
+}

@@ -1,0 +1,7 @@
+export type { Migration, MigrationReport } from './store/migrations.ts';
+export { loadMigrations, migrate } from './store/migrations.ts';
+export type { DatabaseTarget } from './store/open-database.ts';
+export { describeTarget, openDatabase } from './store/open-database.ts';
+export type { DatabaseEngine, SqlClient, SqlQueryable } from './store/sql-client.ts';
+export type { DeviceReading, StoredReading } from './store/time-series-store.ts';
+export { TimeSeriesStore } from './store/time-series-store.ts';

@@ -1,0 +1,74 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { copyStatement, type SqlClient, type SqlQueryable } from './sql-client.ts';
+
+// Return timestamptz and bigint as strings, int8 counts as numbers where safe, like PGlite does.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (v) => new Date(v));
+
+function queryable(run: pg.Pool | pg.PoolClient, connect: () => Promise<pg.PoolClient>): SqlQueryable {
+  return {
+    async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+      const result = await run.query(sql, params as unknown[]);
+      return result.rows as Row[];
+    },
+    async exec(sql) {
+      // Without parameters node-postgres uses the simple query protocol, which allows several statements.
+      await run.query(sql);
+    },
+    async copyCsv(table, columns, csv) {
+      const client = run instanceof pg.Pool ? await connect() : run;
+      try {
+        const stream = client.query(copyFrom(copyStatement(table, columns, 'STDIN')));
+        await pipeline(Readable.from([csv]), stream);
+      } finally {
+        if (run instanceof pg.Pool) client.release();
+      }
+    },
+  };
+}
+
+export interface PostgresOptions {
+  readonly connectionString: string;
+  readonly maxConnections?: number;
+}
+
+/** Connects to a PostgreSQL server and checks the connection once, so a wrong URL fails at start. */
+export async function openPostgresClient(options: PostgresOptions): Promise<SqlClient> {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: 5000,
+  });
+  // An idle client losing its server connection must not crash the process.
+  pool.on('error', () => undefined);
+  const probe = await pool.connect();
+  probe.release();
+  const connect = () => pool.connect();
+  const base = queryable(pool, connect);
+  return {
+    engine: 'postgres',
+    ...base,
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work(queryable(client, connect));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async serverVersion() {
+      const rows = await base.query<{ v: string }>("SELECT current_setting('server_version') AS v");
+      return `PostgreSQL ${rows[0]?.v ?? 'unknown'}`;
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,142 @@
+import type { SqlClient, SqlQueryable } from './sql-client.ts';
+
+/** One device reading as stored: LOINC code, UCUM unit, time in epoch milliseconds. */
+export interface DeviceReading {
+  readonly patientId: string;
+  readonly code: string;
+  readonly timeMs: number;
+  readonly value: number;
+  readonly unit: string;
+  readonly deviceId?: string;
+}
+
+export interface StoredReading extends DeviceReading {
+  readonly receivedAtMs: number;
+}
+
+const monthMs = (year: number, month: number) => Date.UTC(year, month, 1);
+
+function partitionName(year: number, month: number): string {
+  return `device_reading_${year}${String(month + 1).padStart(2, '0')}`;
+}
+
+/**
+ * Writes readings in batches. Rows are COPYed into a transaction-local staging table and moved with
+ * INSERT ... ON CONFLICT DO NOTHING, so COPY speed is kept and device re-sends (same patient, code,
+ * time and device) are dropped instead of failing the batch.
+ */
+export class TimeSeriesStore {
+  private readonly knownPartitions = new Set<string>();
+
+  constructor(private readonly db: SqlClient) {}
+
+  /** Returns how many readings were new (duplicates are not counted). */
+  async write(readings: readonly DeviceReading[]): Promise<number> {
+    if (readings.length === 0) return 0;
+    await this.ensurePartitions(readings);
+    return this.db.transaction((tx) => this.writeIn(tx, readings));
+  }
+
+  /** Same as `write`, inside a caller's transaction (partitions must exist: call `ensurePartitions`). */
+  async writeIn(tx: SqlQueryable, readings: readonly DeviceReading[]): Promise<number> {
+    await tx.query(
+      `CREATE TEMP TABLE IF NOT EXISTS device_reading_stage
+         (patient_id text, code text, t timestamptz, value double precision, unit text, device_id text)
+       ON COMMIT DELETE ROWS`,
+    );
+    await tx.copyCsv('device_reading_stage', ['patient_id', 'code', 't', 'value', 'unit', 'device_id'], toCsv(readings));
+    const rows = await tx.query<{ n: number }>(
+      `WITH ins AS (
+         INSERT INTO device_reading (patient_id, code, t, value, unit, device_id)
+         SELECT patient_id, code, t, value, unit, device_id FROM device_reading_stage
+         ON CONFLICT DO NOTHING RETURNING 1)
+       SELECT count(*)::int AS n FROM ins`,
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  /** Creates the monthly partitions the readings fall into (cached, so normally no round trip). */
+  async ensurePartitions(readings: readonly DeviceReading[]): Promise<void> {
+    const months = new Set<string>();
+    for (const r of readings) {
+      const d = new Date(r.timeMs);
+      months.add(`${d.getUTCFullYear()}-${d.getUTCMonth()}`);
+    }
+    for (const key of months) {
+      if (this.knownPartitions.has(key)) continue;
+      const [year, month] = key.split('-').map(Number) as [number, number];
+      const from = new Date(monthMs(year, month)).toISOString();
+      const to = new Date(monthMs(year, month + 1)).toISOString();
+      await this.db.query(
+        `CREATE TABLE IF NOT EXISTS ${partitionName(year, month)} PARTITION OF device_reading
+           FOR VALUES FROM ('${from}') TO ('${to}')`,
+      );
+      this.knownPartitions.add(key);
+    }
+  }
+
+  /** One patient's series for a code in [fromMs, toMs), oldest first. */
+  async series(patientId: string, code: string, fromMs: number, toMs: number, limit = 100_000): Promise<StoredReading[]> {
+    const rows = await this.db.query<RawRow>(
+      `SELECT patient_id, code, t, value, unit, device_id, received_at FROM device_reading
+        WHERE patient_id = $1 AND code = $2 AND t >= $3 AND t < $4 ORDER BY t LIMIT $5`,
+      [patientId, code, new Date(fromMs), new Date(toMs), limit],
+    );
+    return rows.map(fromRow);
+  }
+
+  /** Latest `n` readings per code for a patient (newest first within each code). */
+  async latest(patientId: string, n = 1): Promise<StoredReading[]> {
+    const rows = await this.db.query<RawRow>(
+      `SELECT r.* FROM (SELECT DISTINCT code FROM device_reading WHERE patient_id = $1) c
+         CROSS JOIN LATERAL (
+           SELECT patient_id, code, t, value, unit, device_id, received_at FROM device_reading
+            WHERE patient_id = $1 AND code = c.code ORDER BY t DESC LIMIT $2) r
+        ORDER BY r.code, r.t DESC`,
+      [patientId, n],
+    );
+    return rows.map(fromRow);
+  }
+
+  async count(): Promise<number> {
+    const rows = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM device_reading');
+    return rows[0]?.n ?? 0;
+  }
+}
+
+interface RawRow {
+  patient_id: string;
+  code: string;
+  t: Date;
+  value: number;
+  unit: string;
+  device_id: string;
+  received_at: Date;
+}
+
+function fromRow(r: RawRow): StoredReading {
+  return {
+    patientId: r.patient_id,
+    code: r.code,
+    timeMs: r.t.getTime(),
+    value: r.value,
+    unit: r.unit,
+    ...(r.device_id ? { deviceId: r.device_id } : {}),
+    receivedAtMs: r.received_at.getTime(),
+  };
+}
+
+/** CSV field quoting per RFC 4180: quote when the text holds a comma, quote, CR or LF. */
+function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function toCsv(readings: readonly DeviceReading[]): string {
+  const lines = new Array<string>(readings.length);
+  for (let i = 0; i < readings.length; i++) {
+    const r = readings[i] as DeviceReading;
+    lines[i] =
+      `${csvField(r.patientId)},${csvField(r.code)},${new Date(r.timeMs).toISOString()},${r.value},${csvField(r.unit)},${csvField(r.deviceId ?? '')}`;
+  }
+  return `${lines.join('\n')}\n`;
+}
