@@ -19,7 +19,13 @@ function processAlive(pid: number): boolean {
   }
 }
 
+// Directories locked by this process: a second open inside the same process is refused too.
+const heldByThisProcess = new Set<string>();
+
 export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
+  if (heldByThisProcess.has(dataDir)) {
+    throw new VitaltwinError('VT_ERR_CONFIG', `data directory ${dataDir} is already open in this process`);
+  }
   try {
     await mkdir(dataDir, { recursive: true });
   } catch (error) {
@@ -34,7 +40,13 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
       const handle = await open(lockPath, 'wx');
       await handle.writeFile(String(process.pid));
       await handle.close();
-      return { release: () => rm(lockPath, { force: true }) };
+      heldByThisProcess.add(dataDir);
+      return {
+        release: async () => {
+          heldByThisProcess.delete(dataDir);
+          await rm(lockPath, { force: true });
+        },
+      };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM') {
