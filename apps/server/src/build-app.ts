@@ -9,7 +9,6 @@ export async function buildApp(ctx: ServerContext, logger: Logger): Promise<Fast
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 50 * 1024 * 1024,
-    disableRequestLogging: false,
     // Request ids are generated, never taken from the client, and logs carry no bodies (no PHI).
     genReqId: (() => {
       let n = 0;
