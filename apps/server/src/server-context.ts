@@ -1,4 +1,4 @@
-import type { SqlClient } from '@vitaltwin/platform';
+import type { EventBus, SqlClient } from '@vitaltwin/platform';
 import type { ServerConfig } from './config/server-config.ts';
 
 /**
@@ -8,6 +8,8 @@ import type { ServerConfig } from './config/server-config.ts';
 export interface ServerContext {
   readonly config: ServerConfig;
   readonly db: SqlClient;
+  /** Real-time fan-out of readings, scores, alerts and job progress to `/events` and subscribers. */
+  readonly events: EventBus;
   readonly version: string;
   readonly startedAtMs: number;
   /** Work to run on graceful shutdown before the database closes (flush buffers, stop consumers). */

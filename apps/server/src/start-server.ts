@@ -1,5 +1,5 @@
 import { VitaltwinError } from '@vitaltwin/core';
-import { type DatabaseTarget, describeTarget, openDatabase } from '@vitaltwin/platform';
+import { type DatabaseTarget, describeTarget, EventBus, openDatabase } from '@vitaltwin/platform';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './build-app.ts';
 import type { ServerConfig } from './config/server-config.ts';
@@ -31,6 +31,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const context: ServerContext = {
     config,
     db,
+    events: new EventBus(),
     version: serverVersion,
     startedAtMs: Date.now(),
     onShutdown: (hook) => shutdownHooks.push(hook),

@@ -1,3 +1,5 @@
+export type { EventFilter, EventListener, SequencedEvent, TwinEvent, TwinEventType } from './events/event-bus.ts';
+export { EventBus, matches as eventMatches } from './events/event-bus.ts';
 export type { Migration, MigrationReport } from './store/migrations.ts';
 export { loadMigrations, migrate } from './store/migrations.ts';
 export type { DatabaseTarget } from './store/open-database.ts';
