@@ -5,3 +5,6 @@ export { createLogger } from './create-logger.ts';
 export type { ServerContext } from './server-context.ts';
 export type { RunningServer } from './start-server.ts';
 export { databaseTarget, serverVersion, startServer } from './start-server.ts';
+export type { RequestAuth } from './auth/request-auth.ts';
+export { authOf } from './auth/request-auth.ts';
+export type { ServerSecurity } from './auth/server-security.ts';

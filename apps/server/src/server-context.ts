@@ -1,4 +1,5 @@
-import type { EventBus, SqlClient } from '@vitaltwin/platform';
+import type { EventBus, IngestPipeline, MonitoringRuntime, SqlClient } from '@vitaltwin/platform';
+import type { ServerSecurity } from './auth/server-security.ts';
 import type { ServerConfig } from './config/server-config.ts';
 
 /**
@@ -10,6 +11,12 @@ export interface ServerContext {
   readonly db: SqlClient;
   /** Real-time fan-out of readings, scores, alerts and job progress to `/events` and subscribers. */
   readonly events: EventBus;
+  /** Device ingest (MQTT and POST /ingest): decode, bind, normalise, batch, store, dead-letter. */
+  readonly ingest: IngestPipeline;
+  /** Vital-sign monitoring: scores, alerts (`monitoring.alerts`), sweeps, FHIR Subscription delivery. */
+  readonly monitoring: MonitoringRuntime;
+  /** Authentication, audit trail and de-identification (auth/); absent only where no server runs. */
+  readonly security?: ServerSecurity;
   readonly version: string;
   readonly startedAtMs: number;
   /** Work to run on graceful shutdown before the database closes (flush buffers, stop consumers). */

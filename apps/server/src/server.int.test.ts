@@ -14,7 +14,7 @@ describe('server on embedded PGlite', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'vt-server-'));
-    server = await startServer(loadServerConfig({ flags: { port: '0', dataDir, logLevel: 'silent' }, env: {} }));
+    server = await startServer(loadServerConfig({ flags: { port: '0', mqttPort: '0', dataDir, logLevel: 'silent' }, env: {} }));
   });
   afterAll(async () => {
     await server.stop();
@@ -42,14 +42,16 @@ describe('server on embedded PGlite', () => {
   });
 
   it('refuses a second process-level open of the same data directory while running', async () => {
-    await expect(startServer(loadServerConfig({ flags: { port: '0', dataDir, logLevel: 'silent' }, env: {} }))).rejects.toThrow();
+    await expect(
+      startServer(loadServerConfig({ flags: { port: '0', mqttPort: '0', dataDir, logLevel: 'silent' }, env: {} })),
+    ).rejects.toThrow();
   });
 });
 
 describe('server lifecycle', () => {
   it('stops gracefully, releases the data directory, and starts again on the same data', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'vt-restart-'));
-    const config = loadServerConfig({ flags: { port: '0', dataDir, logLevel: 'silent' }, env: {} });
+    const config = loadServerConfig({ flags: { port: '0', mqttPort: '0', dataDir, logLevel: 'silent' }, env: {} });
     const first = await startServer(config);
     await first.context.db.query(
       "INSERT INTO alert (id, patient_id, kind, severity, status, dedup_key, title, opened_at, updated_at) VALUES ('keep', 'p', 'k', 'low', 'open', 'k', 't', now(), now())",
@@ -64,12 +66,12 @@ describe('server lifecycle', () => {
 
   it('names the port when it is taken', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'vt-port-'));
-    const first = await startServer(loadServerConfig({ flags: { port: '0', dataDir, logLevel: 'silent' }, env: {} }));
+    const first = await startServer(loadServerConfig({ flags: { port: '0', mqttPort: '0', dataDir, logLevel: 'silent' }, env: {} }));
     const port = new URL(first.url).port;
     const other = await mkdtemp(join(tmpdir(), 'vt-port2-'));
-    await expect(startServer(loadServerConfig({ flags: { port, dataDir: other, logLevel: 'silent' }, env: {} }))).rejects.toThrow(
-      `port ${port} on 127.0.0.1 is already in use; choose another with --port`,
-    );
+    await expect(
+      startServer(loadServerConfig({ flags: { port, mqttPort: '0', dataDir: other, logLevel: 'silent' }, env: {} })),
+    ).rejects.toThrow(`port ${port} on 127.0.0.1 is already in use; choose another with --port`);
     await first.stop();
     await rm(dataDir, { recursive: true, force: true });
     await rm(other, { recursive: true, force: true });
@@ -79,7 +81,9 @@ describe('server lifecycle', () => {
 describe.runIf(runPostgres)('server on PostgreSQL', () => {
   it('serves /healthz reporting the postgres engine', async () => {
     const temp = await createTemporaryPostgres();
-    const server = await startServer(loadServerConfig({ flags: { port: '0', logLevel: 'silent' }, env: { DATABASE_URL: temp.url } }));
+    const server = await startServer(
+      loadServerConfig({ flags: { port: '0', mqttPort: '0', logLevel: 'silent' }, env: { DATABASE_URL: temp.url } }),
+    );
     try {
       const body = (await (await fetch(`${server.url}/healthz`)).json()) as { database: { engine: string; version: string } };
       expect(body.database.engine).toBe('postgres');

@@ -1,9 +1,24 @@
 import { VitaltwinError } from '@vitaltwin/core';
-import { type DatabaseTarget, describeTarget, EventBus, openDatabase } from '@vitaltwin/platform';
+import {
+  coreReadingCatalogue,
+  createMonitoring,
+  type DatabaseTarget,
+  describeTarget,
+  EventBus,
+  FhirRepository,
+  IngestPipeline,
+  type MonitoringRuntime,
+  openDatabase,
+  repositorySink,
+  withMonitoringCodes,
+} from '@vitaltwin/platform';
 import type { FastifyInstance } from 'fastify';
+import { deviceBrokerHooks } from './auth/mqtt-device-auth.ts';
+import { createServerSecurity, readTlsFiles, type ServerSecurity } from './auth/server-security.ts';
 import { buildApp } from './build-app.ts';
 import type { ServerConfig } from './config/server-config.ts';
 import { createLogger } from './create-logger.ts';
+import { type RunningMqttIngest, startMqttIngest } from './mqtt/start-mqtt-ingest.ts';
 import type { ServerContext } from './server-context.ts';
 
 export const serverVersion = '0.1.0';
@@ -13,6 +28,8 @@ export interface RunningServer {
   readonly context: ServerContext;
   /** The bound HTTP address, e.g. http://127.0.0.1:8080. */
   readonly url: string;
+  /** Where devices publish: the embedded broker's address (mqtt://127.0.0.1:1883) or MQTT_URL. */
+  readonly mqttUrl: string;
   /** Graceful stop: no new requests, in-flight ones finish, buffers flush, the database closes. */
   stop(): Promise<void>;
 }
@@ -27,18 +44,44 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const target = databaseTarget(config);
   const db = await openDatabase(target);
   logger.info({ database: describeTarget(target) }, 'database ready');
-  const shutdownHooks: (() => Promise<void>)[] = [];
+  let security: ServerSecurity;
+  let tls: { cert: Buffer; key: Buffer } | undefined;
+  const events = new EventBus();
+  let monitoring: MonitoringRuntime;
+  try {
+    security = await createServerSecurity(config, db, logger);
+    tls = await readTlsFiles(config);
+    // Vital-sign monitoring: scores, alerts, sweeps and FHIR Subscription delivery (platform monitoring/).
+    const fhir = repositorySink(await FhirRepository.open(db));
+    monitoring = createMonitoring({ db, events, fhir, logger, ...(config.monitoring ? { config: config.monitoring } : {}) });
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+  // The audit trail flushes last (hooks run in reverse order), just before the database closes.
+  const shutdownHooks: (() => Promise<void>)[] = [() => security.audit.close()];
   const context: ServerContext = {
     config,
     db,
-    events: new EventBus(),
+    events,
+    ingest: new IngestPipeline({
+      db,
+      logger,
+      catalogue: withMonitoringCodes(coreReadingCatalogue),
+      ...(config.mqttTopicRoot ? { topicRoot: config.mqttTopicRoot } : {}),
+    }),
+    monitoring,
+    security,
     version: serverVersion,
     startedAtMs: Date.now(),
     onShutdown: (hook) => shutdownHooks.push(hook),
   };
+  // Every committed ingest batch goes to the monitor; it stops after ingest has flushed (hooks run in reverse).
+  context.ingest.onReadingsStored((batch) => monitoring.monitor.enqueue(batch));
+  shutdownHooks.push(() => monitoring.stop());
   let app: FastifyInstance;
   try {
-    app = await buildApp(context, logger);
+    app = await buildApp(context, logger, tls ? { https: tls } : {});
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await db.close().catch(() => undefined);
@@ -51,9 +94,36 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       throw new VitaltwinError('VT_ERR_CONFIG', `not allowed to bind ${config.host}:${config.port}; choose a port above 1023 with --port`);
     throw error;
   }
+  let mqtt: RunningMqttIngest;
+  try {
+    await monitoring.start();
+    const services = security.services;
+    // With auth on, devices log in with their client credentials and publish to their own topics only.
+    const brokerHooks = services
+      ? deviceBrokerHooks({
+          clients: services.clients,
+          audit: security.audit,
+          ...(config.mqttTopicRoot ? { topicRoot: config.mqttTopicRoot } : {}),
+        })
+      : undefined;
+    mqtt = await startMqttIngest(config, context.ingest, logger, brokerHooks ? { brokerHooks } : {});
+  } catch (error) {
+    // Undo what started: HTTP, the route families' workers and buffers, then the database.
+    await app.close().catch(() => undefined);
+    for (const hook of [...shutdownHooks].reverse()) await hook().catch(() => undefined);
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+  logger.info({ mqtt: mqtt.mode, url: mqtt.mode === 'embedded' ? mqtt.url : undefined }, 'MQTT ingest ready');
+  // Registered last, so it runs first (hooks run in reverse): device intake stops and pending
+  // batches commit (and reach onReadingsStored listeners) before downstream hooks and the database close.
+  shutdownHooks.push(async () => {
+    await mqtt.stop();
+    await context.ingest.close();
+  });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const url = `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
@@ -64,5 +134,5 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     })();
     return stopping;
   };
-  return { app, context, url, stop };
+  return { app, context, url, mqttUrl: mqtt.url, stop };
 }

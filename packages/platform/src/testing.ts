@@ -1,5 +1,6 @@
 // Test support, imported as '@vitaltwin/platform/testing' by test files only.
 
+export { mqttBrokerUnavailableReason, shouldRunMqttBroker, testMqttUrl } from './testing/mqtt-broker.ts';
 export type { TemporaryPostgres, TestEngine } from './testing/test-databases.ts';
 export {
   createTemporaryPostgres,

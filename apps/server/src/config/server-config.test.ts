@@ -4,8 +4,46 @@ import { loadServerConfig } from './server-config.ts';
 describe('server configuration', () => {
   it('uses embedded defaults when nothing is given', () => {
     const config = loadServerConfig({ flags: {}, env: {} });
-    expect(config).toEqual({ host: '127.0.0.1', port: 8080, dataDir: './.vitaltwin', mqttPort: 1883, logLevel: 'info' });
+    expect(config).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      dataDir: './.vitaltwin',
+      mqttPort: 1883,
+      logLevel: 'info',
+      security: { auth: 'off', corsOrigins: [], accessTokenTtlSec: 900 },
+    });
     expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.security)).toBe(true);
+  });
+
+  it('defaults auth to the entry point default and refuses auth off off loopback', () => {
+    expect(loadServerConfig({ flags: {}, env: {}, defaults: { auth: 'on' } }).security.auth).toBe('on');
+    expect(loadServerConfig({ flags: { auth: 'off' }, env: { VITALTWIN_AUTH: 'on' }, defaults: { auth: 'on' } }).security.auth).toBe('off');
+    expect(loadServerConfig({ flags: { host: '::1' }, env: {} }).security.auth).toBe('off');
+    expect(() => loadServerConfig({ flags: { host: '0.0.0.0' }, env: {} })).toThrowError(
+      'invalid configuration: --auth off is only allowed on a loopback address (127.0.0.1, ::1, localhost): bind elsewhere only with --auth on',
+    );
+    expect(loadServerConfig({ flags: { host: '0.0.0.0', auth: 'on' }, env: {} }).security.auth).toBe('on');
+    expect(() => loadServerConfig({ flags: { auth: 'maybe' }, env: {} })).toThrowError(/--auth \(VITALTWIN_AUTH\) must be on or off/);
+  });
+
+  it('reads TLS, CORS, token lifetime and key material settings', () => {
+    const config = loadServerConfig({
+      flags: { tlsCert: 'c.pem', tlsKey: 'k.pem', corsOrigin: 'https://a.example, http://localhost:5173' },
+      env: { VITALTWIN_TOKEN_TTL: '600', VITALTWIN_DEID_SECRET: 'ab'.repeat(32) },
+    });
+    expect(config.security).toMatchObject({
+      tlsCertFile: 'c.pem',
+      tlsKeyFile: 'k.pem',
+      corsOrigins: ['https://a.example', 'http://localhost:5173'],
+      accessTokenTtlSec: 600,
+      deidentificationSecretHex: 'ab'.repeat(32),
+    });
+    expect(() => loadServerConfig({ flags: { tlsCert: 'c.pem' }, env: {} })).toThrowError(
+      /--tls-cert and --tls-key must be given together/,
+    );
+    expect(() => loadServerConfig({ flags: { corsOrigin: '*' }, env: {} })).toThrowError(/--cors-origin entries must be origins/);
+    expect(() => loadServerConfig({ flags: {}, env: { VITALTWIN_TOKEN_TTL: '5' } })).toThrowError(/between 60 and 86400/);
   });
 
   it('prefers flags over environment', () => {

@@ -12,6 +12,7 @@ export const errorCodes = {
   VT_ERR_VERSION_CONFLICT: { httpStatus: 412, fhirIssueCode: 'conflict' },
   VT_ERR_MULTIPLE_MATCHES: { httpStatus: 412, fhirIssueCode: 'multiple-matches' },
   VT_ERR_NOT_SUPPORTED: { httpStatus: 400, fhirIssueCode: 'not-supported' },
+  VT_ERR_NOT_ACCEPTABLE: { httpStatus: 406, fhirIssueCode: 'not-supported' },
   VT_ERR_UNAUTHENTICATED: { httpStatus: 401, fhirIssueCode: 'login' },
   VT_ERR_FORBIDDEN: { httpStatus: 403, fhirIssueCode: 'forbidden' },
   VT_ERR_TOO_LARGE: { httpStatus: 413, fhirIssueCode: 'too-costly' },
@@ -29,6 +30,11 @@ export interface ProblemDetail {
   /** FHIRPath expression (FHIR resources) or JSON path (other documents), e.g. `Patient.birthDate`. */
   readonly expression?: string;
   readonly severity?: 'error' | 'warning' | 'information';
+  /**
+   * FHIR issue type (http://hl7.org/fhir/R4/valueset-issue-type.html) when this problem is more
+   * specific than the error code's (e.g. `required`, `structure`, `invariant`).
+   */
+  readonly issueCode?: string;
 }
 
 /**

@@ -44,7 +44,7 @@ function outcome(code: string, issueCode: string, message: string, problems: rea
     resourceType: 'OperationOutcome',
     issue: problems.map((p) => ({
       severity: p.severity ?? 'error',
-      code: issueCode,
+      code: p.issueCode ?? issueCode,
       details: { ...details, text: p.message },
       diagnostics: p.message,
       ...(p.expression ? { expression: [p.expression] } : {}),

@@ -1,0 +1,39 @@
+import { VitaltwinError } from '@vitaltwin/core';
+import { type FhirRepository, observationLastN, patientEverything, searchsetBundle, submitCgmBundle } from '@vitaltwin/platform';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { fhirBaseUrl, preferOf, queryOf, sendFhir } from './fhir-http.ts';
+
+/**
+ * FHIR operations: `Patient/{id}/$everything`, `Observation/$lastn` and the CGM IG's
+ * `$submit-cgm-bundle` at the base. They share the generic routes' paths (a `$` segment where a
+ * type or id would be), so fhir-resource-routes.ts dispatches those segments here.
+ */
+export async function systemOperation(repo: FhirRepository, op: string, request: FastifyRequest, reply: FastifyReply) {
+  if (op !== '$submit-cgm-bundle') throw new VitaltwinError('VT_ERR_NOT_FOUND', `unknown operation ${op}`);
+  const result = await submitCgmBundle(repo.context, request.body, {
+    baseUrl: fhirBaseUrl(request),
+    representation: preferOf(request).return === 'representation',
+  });
+  return sendFhir(request, reply, 200, result.outcome);
+}
+
+export async function typeOperation(repo: FhirRepository, type: string, op: string, request: FastifyRequest, reply: FastifyReply) {
+  if (type !== 'Observation' || op !== '$lastn') throw new VitaltwinError('VT_ERR_NOT_FOUND', `unknown operation ${type}/${op}`);
+  const q = queryOf(request);
+  const result = await observationLastN(repo.context, q);
+  return sendFhir(request, reply, 200, searchsetBundle(result, { baseUrl: fhirBaseUrl(request), query: q, path: `${type}/${op}` }));
+}
+
+export async function instanceOperation(
+  repo: FhirRepository,
+  type: string,
+  id: string,
+  op: string,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  if (type !== 'Patient' || op !== '$everything') throw new VitaltwinError('VT_ERR_NOT_FOUND', `unknown operation ${type}/${id}/${op}`);
+  const q = queryOf(request);
+  const result = await patientEverything(repo.context, id, q);
+  return sendFhir(request, reply, 200, searchsetBundle(result, { baseUrl: fhirBaseUrl(request), query: q, path: `${type}/${id}/${op}` }));
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { parseDateRange, periodRange, timestampLiteral } from './date-range.ts';
+
+// Oracle: FHIR R4 search 3.1.1.4.2 — a date stands for the whole interval its precision covers.
+const ms = (iso: string) => Date.parse(iso);
+
+describe('parseDateRange', () => {
+  it.each([
+    ['2020', '2020-01-01T00:00:00Z', '2021-01-01T00:00:00Z'],
+    ['2020-02', '2020-02-01T00:00:00Z', '2020-03-01T00:00:00Z'],
+    ['2020-12', '2020-12-01T00:00:00Z', '2021-01-01T00:00:00Z'],
+    ['2020-02-29', '2020-02-29T00:00:00Z', '2020-03-01T00:00:00Z'],
+    ['2020-03-01T10:00', '2020-03-01T10:00:00Z', '2020-03-01T10:01:00Z'],
+    ['2020-03-01T10:00:05Z', '2020-03-01T10:00:05Z', '2020-03-01T10:00:06Z'],
+    ['2020-03-01T10:00:05.1Z', '2020-03-01T10:00:05.100Z', '2020-03-01T10:00:05.200Z'],
+    ['2020-03-01T10:00:05.123Z', '2020-03-01T10:00:05.123Z', '2020-03-01T10:00:05.124Z'],
+    ['2020-03-01T10:00:00+02:00', '2020-03-01T08:00:00Z', '2020-03-01T08:00:01Z'],
+    ['2020-03-01T00:30:00-05:30', '2020-03-01T06:00:00Z', '2020-03-01T06:00:01Z'],
+  ])('%s is [%s, %s)', (text, lo, hi) => {
+    expect(parseDateRange(text)).toEqual({ loMs: ms(lo), hiMs: ms(hi) });
+  });
+
+  it('keeps years below 100 as written', () => {
+    expect(new Date(parseDateRange('0045')!.loMs).getUTCFullYear()).toBe(45);
+    expect(parseDateRange('0099-12-31')!.hiMs).toBe(parseDateRange('0100')!.loMs);
+  });
+
+  it.each(['2021-02-29', '2020-13', '2020-00-10', '20200101', '2020-1-1', '2020-03-01T25:00', 'yesterday', ''])('rejects %s', (text) => {
+    expect(parseDateRange(text)).toBeUndefined();
+  });
+});
+
+describe('periodRange', () => {
+  it('spans from the start of its start to the end of its end, open ends infinite', () => {
+    expect(periodRange('2020-01', '2020-03')).toEqual({ loMs: ms('2020-01-01T00:00:00Z'), hiMs: ms('2020-04-01T00:00:00Z') });
+    expect(periodRange('2020-01-01', undefined)).toEqual({ loMs: ms('2020-01-01T00:00:00Z'), hiMs: Infinity });
+    expect(periodRange(undefined, '2020')).toEqual({ loMs: -Infinity, hiMs: ms('2021-01-01T00:00:00Z') });
+    expect(periodRange(undefined, undefined)).toBeUndefined();
+  });
+
+  it('writes infinite ends as PostgreSQL infinity literals', () => {
+    expect(timestampLiteral(Infinity)).toBe('infinity');
+    expect(timestampLiteral(-Infinity)).toBe('-infinity');
+    expect(timestampLiteral(0)).toBe('1970-01-01T00:00:00.000Z');
+  });
+});

@@ -1,0 +1,74 @@
+import type { Resource } from '@medplum/fhirtypes';
+import { VitaltwinError } from '@vitaltwin/core';
+import { deviceColumns, deviceObservation, fromRawDeviceRow, type RawDeviceRow } from '../device-observations.ts';
+import type { FhirStoreContext } from '../fhir-store-context.ts';
+import { presentable } from '../resource-reads.ts';
+import type { SearchResult } from '../search-executor.ts';
+import { fhirResourceTypes, searchModel } from '../search-parameter-registry.ts';
+import { parseSearchRequest } from '../search-request.ts';
+import { SqlParams } from '../sql-params.ts';
+import { guarded } from '../storage-errors.ts';
+
+/**
+ * `Patient/{id}/$everything` (FHIR R4 patient-operation-everything): the patient, every resource
+ * in the patient's compartment (CompartmentDefinition patient: any compartment parameter naming the
+ * patient), the resources those reference (practitioners, organizations, medications ...), and
+ * the patient's device readings as Observations. Paged with `_count`/`_offset`; `_type` limits the
+ * resource types.
+ */
+const compartmentKeysByStore = new WeakMap<object, number[]>();
+
+export async function patientEverything(store: FhirStoreContext, patientId: string, query: URLSearchParams): Promise<SearchResult> {
+  const request = parseSearchRequest('Patient', query);
+  const warnings: string[] = [];
+  let types: string[] | undefined;
+  for (const clause of request.clauses) {
+    if (clause.code === '_type') types = clause.values.flatMap((v) => v.split(','));
+    else warnings.push(`$everything parameter ${clause.code} is not supported; it was ignored`);
+  }
+  let compartmentKeys = compartmentKeysByStore.get(store.keys);
+  if (!compartmentKeys) {
+    compartmentKeys = fhirResourceTypes().flatMap((t) => (searchModel(t)?.compartment ?? []).map((b) => store.keys.key(b.path)));
+    compartmentKeysByStore.set(store.keys, compartmentKeys);
+  }
+  const keys = compartmentKeys;
+  return guarded(async () => {
+    const exists = await store.db.query('SELECT 1 FROM fhir_resource WHERE resource_type = $1 AND id = $2 AND NOT deleted', [
+      'Patient',
+      patientId,
+    ]);
+    if (exists.length === 0) throw new VitaltwinError('VT_ERR_NOT_FOUND', `Patient/${patientId} not found`);
+    const p = new SqlParams();
+    const pid = p.add(patientId, 'text');
+    const typeFilter = types ? ` AND r.resource_type = ANY(${p.add(types, 'text[]')})` : '';
+    const members = `SELECT r.rid FROM fhir_resource r WHERE r.patient_id = ${pid} AND NOT r.deleted
+      UNION SELECT x.rid FROM fhir_reference x WHERE x.key = ANY(${p.add(keys, 'int[]')}) AND x.target_type = 'Patient' AND x.target_id = ${pid}`;
+    const stored = `SELECT DISTINCT r.rid, r.resource_type FROM fhir_resource r WHERE NOT r.deleted${typeFilter} AND r.rid IN (
+        ${members}
+        UNION SELECT t.rid FROM fhir_reference x JOIN fhir_resource t ON t.resource_type = x.target_type AND t.id = x.target_id
+         WHERE x.rid IN (${members}))`;
+    const withDevices = !types || types.includes('Observation');
+    const m = `WITH m AS (
+        SELECT 0 AS src, s.rid, CASE WHEN s.resource_type = 'Patient' THEN 0 ELSE 1 END AS first, s.resource_type,
+               NULL::text AS patient_id, NULL::text AS code, NULL::timestamptz AS t, NULL::float8 AS value, NULL::text AS unit,
+               NULL::text AS device_id, NULL::timestamptz AS received_at FROM (${stored}) s
+        ${withDevices ? `UNION ALL SELECT 1, NULL::bigint, 2, 'Observation', ${deviceColumns} FROM device_reading WHERE patient_id = ${pid}` : ''})`;
+    const order = 'first, resource_type, rid, t, code, device_id';
+    const rows = await store.db.query<Partial<RawDeviceRow> & { total: number; src: number | null; content: Resource | null }>(
+      `${m} SELECT t.total, p.*, r.content FROM (SELECT count(*)::int AS total FROM m) t
+         LEFT JOIN LATERAL (SELECT * FROM m ORDER BY ${order} LIMIT ${p.add(request.count, 'int')} OFFSET ${p.add(request.offset, 'int')}) p ON true
+         LEFT JOIN fhir_resource r ON r.rid = p.rid ORDER BY ${order
+           .split(', ')
+           .map((c) => `p.${c}`)
+           .join(', ')}`,
+      p.values,
+    );
+    const total = Number(rows[0]?.total ?? 0);
+    const matches: Resource[] = [];
+    for (const row of rows) {
+      if (row.src === 0 && row.content) matches.push(presentable(row.content));
+      else if (row.src === 1) matches.push(deviceObservation(fromRawDeviceRow(row as RawDeviceRow)));
+    }
+    return { request, total, matches, included: [], warnings, hasNext: request.offset + request.count < total };
+  });
+}

@@ -1,0 +1,152 @@
+import type { Resource } from '@medplum/fhirtypes';
+import { VitaltwinError } from '@vitaltwin/core';
+import type { SqlQueryable } from '../store/sql-client.ts';
+import { deviceColumns, deviceFilter, deviceObservation, fromRawDeviceRow, type RawDeviceRow } from './device-observations.ts';
+import { presentable } from './resource-reads.ts';
+import { resolveIncludes } from './search-includes.ts';
+import type { SearchIndexKeys } from './search-index-keys.ts';
+import type { ResourceSearchModel } from './search-parameter-registry.ts';
+import { planSearch } from './search-plan.ts';
+import type { SearchRequest } from './search-request.ts';
+import { sortColumns } from './search-sort.ts';
+
+/**
+ * Runs a search: one statement finds the matching resources (and device readings), counts them,
+ * sorts them and returns one page with its documents; includes follow. Matches are the
+ * intersection of the index conditions, driven by the first and probed by key for the rest.
+ */
+export interface SearchOptions {
+  readonly keys: SearchIndexKeys;
+  readonly nowMs: number;
+  readonly baseUrl?: string;
+  /** Prefer: handling=strict: unsupported parameters fail the search instead of being reported. */
+  readonly strict?: boolean;
+}
+
+export interface SearchResult {
+  readonly request: SearchRequest;
+  /** Undefined when `_total=none`. */
+  readonly total?: number;
+  readonly matches: Resource[];
+  readonly included: Resource[];
+  readonly warnings: string[];
+  readonly hasNext: boolean;
+}
+
+interface PageRow extends Partial<RawDeviceRow> {
+  total: number | null;
+  src: number | null;
+  rid: number | string | null;
+  content: Resource | null;
+}
+
+export async function executeSearch(
+  db: SqlQueryable,
+  model: ResourceSearchModel,
+  request: SearchRequest,
+  options: SearchOptions,
+): Promise<SearchResult> {
+  const plan = planSearch(model, request, options);
+  const { params } = plan;
+  const sort = sortColumns(options.keys, model, request.sort, params);
+  const warnings = [...plan.warnings, ...sort.warnings];
+  if (plan.errors.length > 0) {
+    throw new VitaltwinError(
+      'VT_ERR_INVALID_INPUT',
+      'invalid search',
+      plan.errors.map((message) => ({ message })),
+    );
+  }
+  const device = deviceFilter(plan, params, options.nowMs);
+  if ('excluded' in device && device.excluded && model.resourceType === 'Observation') warnings.push(device.excluded);
+  if (options.strict && warnings.length > 0) {
+    throw new VitaltwinError(
+      'VT_ERR_NOT_SUPPORTED',
+      'search uses what this server does not support (Prefer: handling=strict)',
+      warnings.map((message) => ({ message })),
+    );
+  }
+  const needsResource = plan.resourceFilters.length > 0 || sort.columns.some((c) => c.needsResource);
+  // Sorting by a date the search also filters on: one scan of the date index both selects and
+  // yields the sort value (instead of probing the date rows again per match).
+  const first = request.sort[0];
+  const fused = first && sort.columns[0] && model.params.get(first.code)?.type === 'date' ? plan.positiveCodes.indexOf(first.code) : -1;
+  const driver =
+    fused >= 0
+      ? `${plan.positive[fused]!.replace(/^SELECT rid FROM fhir_date WHERE /, `SELECT rid, ${first!.descending ? 'max(hi)' : 'min(lo)'} AS s0 FROM fhir_date WHERE `)} GROUP BY rid`
+      : undefined;
+  const positive = fused >= 0 ? plan.positive.filter((_, i) => i !== fused) : plan.positive;
+  const stored = storedBranch(positive, plan.negative, plan.resourceFilters, () => params.add(model.resourceType, 'text'), driver);
+  const sortNames = sort.columns.map((_, i) => `s${i}`);
+  const sortExpr = (c: (typeof sort.columns)[number], i: number) => (i === 0 && driver ? 'c.s0' : c.stored());
+  const storedSelect = `SELECT 0 AS src, c.rid, NULL::text AS patient_id, NULL::text AS code, NULL::timestamptz AS t, NULL::float8 AS value,
+      NULL::text AS unit, NULL::text AS device_id, NULL::timestamptz AS received_at${sort.columns.map((c, i) => `, ${sortExpr(c, i)} AS ${sortNames[i]}`).join('')}
+    FROM (${stored}) c${needsResource ? ' JOIN fhir_resource r ON r.rid = c.rid' : ''}`;
+  const branches = [storedSelect];
+  if ('where' in device) {
+    branches.push(
+      `SELECT 1, NULL::bigint, ${deviceColumns}${sort.columns.map((c, i) => `, ${c.device} AS ${sortNames[i]}`).join('')} FROM device_reading WHERE ${device.where}`,
+    );
+  }
+  const order = [
+    ...sort.columns.map((c, i) => `${sortNames[i]} ${c.descending ? 'DESC' : 'ASC'} NULLS LAST`),
+    'src',
+    'rid',
+    't',
+    'code',
+    'device_id',
+  ];
+  const orderBy = (alias: string) => order.map((o) => `${alias}.${o}`).join(', ');
+  const m = `WITH m AS (${branches.join('\nUNION ALL\n')})`;
+  if (request.summary === 'count') {
+    const rows = await db.query<{ total: number }>(`${m} SELECT count(*)::int AS total FROM m`, params.values);
+    return { request, total: Number(rows[0]?.total ?? 0), matches: [], included: [], warnings, hasNext: false };
+  }
+  const counted = request.total !== 'none';
+  const limit = params.add(counted ? request.count : request.count + 1, 'int');
+  const offset = params.add(request.offset, 'int');
+  const page = `SELECT * FROM m ORDER BY ${orderBy('m')} LIMIT ${limit} OFFSET ${offset}`;
+  const sql = counted
+    ? `${m} SELECT t.total, p.*, r.content FROM (SELECT count(*)::int AS total FROM m) t
+         LEFT JOIN LATERAL (${page}) p ON true LEFT JOIN fhir_resource r ON r.rid = p.rid ORDER BY ${orderBy('p')}`
+    : `${m} SELECT NULL::int AS total, p.*, r.content FROM (${page}) p LEFT JOIN fhir_resource r ON r.rid = p.rid ORDER BY ${orderBy('p')}`;
+  const rows = await db.query<PageRow>(sql, params.values);
+  const total = counted ? Number(rows[0]?.total ?? 0) : undefined;
+  const pageRows = rows.filter((r) => r.src !== null);
+  // _count=0 asks for the total only: no pages to follow.
+  const hasNext = request.count > 0 && (counted ? request.offset + request.count < (total ?? 0) : pageRows.length > request.count);
+  const matches: Resource[] = [];
+  for (const row of pageRows.slice(0, request.count)) {
+    if (row.src === 0 && row.content) matches.push(presentable(row.content));
+    else if (row.src === 1) matches.push(deviceObservation(fromRawDeviceRow(row as RawDeviceRow)));
+  }
+  const included = await resolveIncludes(db, options.keys, matches, request, warnings);
+  return { request, ...(total !== undefined ? { total } : {}), matches, included, warnings, hasNext };
+}
+
+/**
+ * SQL for the keys (`rid`) of the stored resources matching every condition of a plan. A `driver`
+ * (a grouped set yielding `rid, s0`) leads instead of the first positive set and carries its s0.
+ */
+export function storedBranch(
+  positive: readonly string[],
+  negative: readonly string[],
+  filters: readonly string[],
+  type: () => string,
+  driver?: string,
+): string {
+  const exclusions = (alias: string) => negative.map((n) => `NOT EXISTS (${n} AND rid = ${alias}.rid)`);
+  if (driver) {
+    const where = [...positive.map((p) => `c0.rid IN (${p})`), ...exclusions('c0')];
+    if (filters.length > 0) where.push(`EXISTS (SELECT 1 FROM fhir_resource r WHERE r.rid = c0.rid AND ${filters.join(' AND ')})`);
+    return `SELECT c0.rid, c0.s0 FROM (${driver}) c0${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`;
+  }
+  if (positive.length === 0) {
+    const where = [`r.resource_type = ${type()}`, 'NOT r.deleted', ...filters, ...exclusions('r')];
+    return `SELECT r.rid FROM fhir_resource r WHERE ${where.join(' AND ')}`;
+  }
+  const [first, ...rest] = positive as [string, ...string[]];
+  const where = [...rest.map((p) => `c0.rid IN (${p})`), ...exclusions('c0')];
+  if (filters.length > 0) where.push(`EXISTS (SELECT 1 FROM fhir_resource r WHERE r.rid = c0.rid AND ${filters.join(' AND ')})`);
+  return `SELECT DISTINCT c0.rid FROM (${first}) c0${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`;
+}

@@ -1,0 +1,165 @@
+import { parseDateRange, timestampLiteral } from './date-range.ts';
+import { patientKey } from './index-rows.ts';
+import { dateRangePredicate, lazyRange } from './range-predicates.ts';
+import { type ConditionContext, paramCondition, parseReferenceValue } from './search-conditions.ts';
+import type { SearchIndexKeys } from './search-index-keys.ts';
+import { columnParams, type IndexedParam, type ResourceSearchModel } from './search-parameter-registry.ts';
+import type { SearchParamClause, SearchRequest } from './search-request.ts';
+import { parseTokenValue, splitPrefix } from './search-values.ts';
+import { SqlParams } from './sql-params.ts';
+
+/**
+ * A search request resolved against the search model: the index conditions (sets of resource
+ * keys to intersect or exclude), the conditions on fhir_resource columns (_id, _lastUpdated), the
+ * one patient the search is scoped to (if any), and what could not be honoured. Unsupported
+ * parameters and modifiers are never dropped silently: they become warnings (or errors under
+ * `Prefer: handling=strict`), and malformed values are errors.
+ */
+export interface SearchPlan {
+  readonly request: SearchRequest;
+  readonly model: ResourceSearchModel;
+  readonly params: SqlParams;
+  readonly positive: readonly string[];
+  /** The parameter code behind each positive set (same order). */
+  readonly positiveCodes: readonly string[];
+  readonly negative: readonly string[];
+  /** Predicates on fhir_resource aliased `r`. */
+  readonly resourceFilters: readonly string[];
+  /** The patient every result must belong to, when a clause says so (drives device readings and `pk`). */
+  readonly patientId?: string;
+  readonly warnings: readonly string[];
+  readonly errors: readonly string[];
+}
+
+export interface PlanOptions {
+  readonly keys: SearchIndexKeys;
+  readonly nowMs: number;
+  readonly baseUrl?: string;
+}
+
+export function planSearch(model: ResourceSearchModel, request: SearchRequest, options: PlanOptions): SearchPlan {
+  const params = new SqlParams();
+  const warnings: string[] = [];
+  const errors: string[] = [...request.problems];
+  const positive: string[] = [];
+  const positiveCodes: string[] = [];
+  const negative: string[] = [];
+  const resourceFilters: string[] = [];
+  const scope = patientScope(model, request.clauses, options.baseUrl);
+  const ctx: ConditionContext = {
+    params,
+    keys: options.keys,
+    nowMs: options.nowMs,
+    ...(scope ? { patientKey: patientKey(scope.patientId) } : {}),
+    ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+  };
+  for (const clause of request.clauses) {
+    if (clause.code in columnParams) {
+      const filter = columnFilter(params, clause, options.nowMs);
+      if (filter.startsWith('!')) errors.push(filter.slice(1));
+      else resourceFilters.push(filter);
+      continue;
+    }
+    const param = model.params.get(clause.code);
+    if (!param) {
+      const why = model.unsupported.get(clause.code)?.reason;
+      warnings.push(
+        why
+          ? `search parameter ${clause.code} is not supported (${why}); it was ignored`
+          : clause.code.includes('.')
+            ? `chained search ${clause.code} is not supported; it was ignored`
+            : `unknown search parameter ${clause.code} for ${model.resourceType}; it was ignored`,
+      );
+      continue;
+    }
+    // The scoping clause itself is a reference condition: it is the exact check behind the hint.
+    const result = paramCondition(ctx, param, clause);
+    switch (result.kind) {
+      case 'set':
+        if (result.negated) negative.push(result.sql);
+        else {
+          positive.push(result.sql);
+          positiveCodes.push(clause.code);
+        }
+        break;
+      case 'unsupported':
+        warnings.push(`${result.message}; ${clause.raw} was ignored`);
+        break;
+      case 'invalid':
+        errors.push(result.message);
+        break;
+    }
+  }
+  return {
+    request,
+    model,
+    params,
+    positive,
+    positiveCodes,
+    negative,
+    resourceFilters,
+    ...(scope ? { patientId: scope.patientId } : {}),
+    warnings,
+    errors,
+  };
+}
+
+/**
+ * A clause that pins every result to one patient through the resource's primary patient reference
+ * (Observation `patient=123`, `subject=Patient/123`, `subject:Patient=123`): single value, all of
+ * the parameter's branches primary, and the target known to be a Patient.
+ */
+function patientScope(model: ResourceSearchModel, clauses: readonly SearchParamClause[], baseUrl?: string) {
+  const primary = new Set(model.primaryPatient.map((b) => b.path));
+  for (const clause of clauses) {
+    const param: IndexedParam | undefined = model.params.get(clause.code);
+    if (param?.type !== 'reference' || clause.values.length !== 1) continue;
+    if (clause.modifier !== undefined && clause.modifier !== 'Patient') continue;
+    if (param.branches.length === 0 || !param.branches.every((b) => primary.has(b.path))) continue;
+    const target = parseReferenceValue(clause.values[0]!, baseUrl);
+    if (!target || target.type === '') continue;
+    const impliedPatient =
+      clause.modifier === 'Patient' ||
+      param.branches.every((b) => b.targetType === 'Patient') ||
+      (param.targets.length === 1 && param.targets[0] === 'Patient');
+    const type = target.type ?? (impliedPatient ? 'Patient' : undefined);
+    if (type === 'Patient') return { clause, patientId: target.id };
+  }
+  return undefined;
+}
+
+/** `_id` and `_lastUpdated` compare columns of fhir_resource (alias r). Errors come back prefixed with '!'. */
+function columnFilter(params: SqlParams, clause: SearchParamClause, nowMs: number): string {
+  if (clause.modifier !== undefined && clause.modifier !== 'missing')
+    return `!modifier :${clause.modifier} is not supported on ${clause.code}`;
+  if (clause.modifier === 'missing') return clause.values[0] === 'true' ? 'false' : 'true';
+  if (clause.code === '_id') {
+    const ids = clause.values.map((v) => parseTokenValue(v)?.code ?? v);
+    return `r.id = ANY(${params.add(ids, 'text[]')})`;
+  }
+  const parts: string[] = [];
+  for (const value of clause.values) {
+    const { prefix, rest } = splitPrefix(value);
+    const range = parseDateRange(rest);
+    if (!range) return `!${clause.raw}: expected a FHIR date`;
+    const width = Math.abs(nowMs - range.loMs) * 0.1;
+    const ts = (ms: number) => params.add(timestampLiteral(ms), 'timestamptz');
+    // last_updated is an instant: its range is one millisecond wide.
+    parts.push(
+      dateRangePredicate(
+        prefix,
+        'r.last_updated',
+        "(r.last_updated + interval '1 millisecond')",
+        lazyRange(
+          () => ts(range.loMs),
+          () => ts(range.hiMs),
+        ),
+        lazyRange(
+          () => ts(range.loMs - width),
+          () => ts(range.hiMs + width),
+        ),
+      ),
+    );
+  }
+  return `(${parts.join(' OR ')})`;
+}
