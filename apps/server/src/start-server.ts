@@ -18,6 +18,7 @@ import { createServerSecurity, readTlsFiles, type ServerSecurity } from './auth/
 import { buildApp } from './build-app.ts';
 import type { ServerConfig } from './config/server-config.ts';
 import { createLogger } from './create-logger.ts';
+import { startDemo } from './demo/start-demo.ts';
 import { type RunningMqttIngest, startMqttIngest } from './mqtt/start-mqtt-ingest.ts';
 import type { ServerContext } from './server-context.ts';
 
@@ -121,6 +122,22 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     await mqtt.stop();
     await context.ingest.close();
   });
+  if (config.demo) {
+    // Registered after ingest, so it stops first on shutdown. A demo that fails to load is logged,
+    // and the server keeps running without it.
+    const demoRepo = await FhirRepository.open(db, { validationWorkers: 0 });
+    try {
+      const demo = await startDemo(context, demoRepo, logger, { nowMs: Date.now() });
+      logger.info({ deteriorating: demo.deteriorating.length, glucosePatients: demo.glucosePatients.length }, 'demo streaming live vitals');
+      shutdownHooks.push(async () => {
+        demo.stop();
+        await demoRepo.close();
+      });
+    } catch (error) {
+      logger.error({ err: error }, 'demo data could not be loaded');
+      await demoRepo.close();
+    }
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;

@@ -13,14 +13,20 @@ export function registerServeCommand(program: Command): void {
     .option('--auth <on|off>', 'require access tokens (env VITALTWIN_AUTH; default on; off only on loopback)', undefined)
     .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (env VITALTWIN_TLS_CERT)', undefined)
     .option('--tls-key <file>', 'PEM private key for --tls-cert (env VITALTWIN_TLS_KEY)', undefined)
+    .option('--demo', 'load the demo data set (Synthea patients, vitals, CGM) and stream live demo vitals (env VITALTWIN_DEMO=1)')
     .option('--cors-origin <origins>', 'comma-separated browser origins allowed by CORS (env VITALTWIN_CORS_ORIGINS)', undefined)
     .addHelpText(
       'after',
       '\nEnvironment:\n  DATABASE_URL  use this PostgreSQL database instead of embedded PGlite\n  MQTT_URL      use this external MQTT broker instead of the embedded one\n\nDefaults: http://127.0.0.1:8080, data in ./.vitaltwin, MQTT on 1883.',
     )
-    .action(async (options: Record<string, string | undefined>) => {
+    .action(async (options: Record<string, string | boolean | undefined>) => {
+      const { demo, ...flags } = options;
       // The product defaults to authentication on; embedding code and tests default to off (loopback only).
-      const config = loadServerConfig({ flags: options, env: process.env, defaults: { auth: 'on' } });
+      const config = loadServerConfig({
+        flags: { ...(flags as Record<string, string | undefined>), ...(demo ? { demo: 'true' } : {}) },
+        env: process.env,
+        defaults: { auth: 'on' },
+      });
       const server = await startServer(config);
       process.stdout.write(`Vitaltwin listening on ${server.url} (GET ${server.url}/healthz); device MQTT on ${server.mqttUrl}\n`);
       const first = server.context.security?.bootstrap;

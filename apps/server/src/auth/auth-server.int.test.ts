@@ -233,3 +233,17 @@ describe.runIf(hasOpenssl())('server over TLS', () => {
     }
   });
 });
+
+describe('auth off', () => {
+  it('refuses to serve on a non-loopback address, even with a hand-built configuration', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vt-noauth-'));
+    const config = loadServerConfig({ flags: { port: '0', mqttPort: '0', dataDir: dir, logLevel: 'silent' }, env: {} });
+    try {
+      await expect(startServer({ ...config, host: '0.0.0.0' })).rejects.toThrow(
+        'auth is off: refusing to serve on 0.0.0.0; bind to 127.0.0.1 or use --auth on',
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

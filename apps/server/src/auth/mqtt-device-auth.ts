@@ -1,6 +1,5 @@
 import type { AuditRecord } from '@vitaltwin/core';
 import type { AuditLog, ClientStore, IngestBrokerHooks } from '@vitaltwin/platform';
-import type { AedesOptions, Client } from 'aedes';
 
 /**
  * Device credentials on the embedded MQTT broker (aedes hooks): a device connects with
@@ -9,9 +8,12 @@ import type { AedesOptions, Client } from 'aedes';
  * under its own topics `{root}/devices/{deviceId}/#`. Connections are audited (login events);
  * refused publishes close the connection (MQTT 3.1.1 has no negative PUBACK, §3.3.5).
  */
-type Authenticate = NonNullable<AedesOptions['authenticate']>;
-type AuthorizePublish = NonNullable<AedesOptions['authorizePublish']>;
-type AuthorizeSubscribe = NonNullable<AedesOptions['authorizeSubscribe']>;
+type BrokerHooks = ReturnType<IngestBrokerHooks>;
+type Authenticate = NonNullable<BrokerHooks['authenticate']>;
+type AuthorizePublish = NonNullable<BrokerHooks['authorizePublish']>;
+type AuthorizeSubscribe = NonNullable<BrokerHooks['authorizeSubscribe']>;
+/** An aedes client connection (the broker's own type, reached through the platform's hook type). */
+type Client = Parameters<Authenticate>[0];
 
 export interface DeviceAuthOptions {
   readonly clients: Pick<ClientStore, 'authenticateDevice'>;

@@ -74,6 +74,9 @@ export const routePolicies: readonly RoutePolicy[] = [
   { family: 'auth', prefix: '/auth', access: 'public', maxBodyBytes: 16 * kib },
   { family: 'well-known', prefix: '/.well-known', access: 'public' },
   { family: 'docs', prefix: '/docs', access: 'public' },
+  // The web app's shell and assets hold no patient data (its data calls carry the user's token).
+  { family: 'web', prefix: '/app', access: 'public' },
+  { family: 'web', prefix: '/', access: 'public' },
   { family: 'fhir', prefix: '/fhir', access: 'fhir', maxBodyBytes: 50 * mib },
   {
     family: 'ingest',

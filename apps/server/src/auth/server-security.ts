@@ -8,7 +8,7 @@ import {
   type SecurityServices,
   type SqlClient,
 } from '@vitaltwin/platform';
-import type { ServerConfig } from '../config/server-config.ts';
+import { isLoopbackHost, type ServerConfig } from '../config/server-config.ts';
 
 /** The server's security state, built once at start (start-server.ts) and shared through the context. */
 export interface ServerSecurity {
@@ -26,7 +26,13 @@ export const localAdministrator: Subject = { id: 'local', role: 'admin', scopes:
 
 export async function createServerSecurity(config: ServerConfig, db: SqlClient, logger: Logger): Promise<ServerSecurity> {
   const audit = new AuditLog(db, { logger });
-  if (config.security.auth === 'off') return { mode: 'off', audit, config: config.security };
+  if (config.security.auth === 'off') {
+    // loadServerConfig refuses this too; a configuration built by hand must not slip past it.
+    if (!isLoopbackHost(config.host)) {
+      throw new VitaltwinError('VT_ERR_CONFIG', `auth is off: refusing to serve on ${config.host}; bind to 127.0.0.1 or use --auth on`);
+    }
+    return { mode: 'off', audit, config: config.security };
+  }
   const keys = await loadKeyMaterial({
     dataDir: config.dataDir,
     ...(config.security.signingKeyPem ? { signingKeyPem: config.security.signingKeyPem } : {}),

@@ -10,10 +10,17 @@ describe('server configuration', () => {
       dataDir: './.vitaltwin',
       mqttPort: 1883,
       logLevel: 'info',
+      demo: false,
       security: { auth: 'off', corsOrigins: [], accessTokenTtlSec: 900 },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.security)).toBe(true);
+  });
+
+  it('turns the demo on from the flag or VITALTWIN_DEMO and rejects other values', () => {
+    expect(loadServerConfig({ flags: { demo: 'true' }, env: {} }).demo).toBe(true);
+    expect(loadServerConfig({ flags: {}, env: { VITALTWIN_DEMO: '1' } }).demo).toBe(true);
+    expect(() => loadServerConfig({ flags: {}, env: { VITALTWIN_DEMO: 'yes' } })).toThrowError(/VITALTWIN_DEMO must be 1 or 0/);
   });
 
   it('defaults auth to the entry point default and refuses auth off off loopback', () => {

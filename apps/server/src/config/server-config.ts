@@ -20,6 +20,8 @@ export interface ServerConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Security settings (apps/server/src/auth/). */
   readonly security: SecurityConfig;
+  /** Load the demo data set and stream live demo vitals (`--demo`, VITALTWIN_DEMO=1; `npm start`). */
+  readonly demo: boolean;
   /** Monitoring settings (monitoring-config.ts, VITALTWIN_MONITOR_* and friends); runtime defaults when absent. */
   readonly monitoring?: MonitoringConfig;
 }
@@ -104,6 +106,7 @@ const schema = z.object({
       .string()
       .refine((o) => /^https?:\/\/[^/\s]+$/.test(o), { error: '--cors-origin entries must be origins like https://app.example.org' }),
   ),
+  demo: z.enum(['true', 'false', '1', '0'], { error: 'VITALTWIN_DEMO must be 1 or 0' }).transform((v) => v === 'true' || v === '1'),
   accessTokenTtlSec: z.coerce
     .number({ error: 'VITALTWIN_TOKEN_TTL must be a number of seconds' })
     .int('VITALTWIN_TOKEN_TTL must be a whole number of seconds')
@@ -136,6 +139,7 @@ export function loadServerConfig({ flags, env, defaults }: ConfigSources): Serve
       .map((o) => o.trim())
       .filter(Boolean),
     accessTokenTtlSec: nonEmpty(env.VITALTWIN_TOKEN_TTL) ?? '900',
+    demo: flags.demo ?? nonEmpty(env.VITALTWIN_DEMO) ?? 'false',
   };
   const parsed = schema
     .refine((c) => c.auth === 'on' || isLoopbackHost(c.host), {

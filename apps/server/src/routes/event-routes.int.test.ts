@@ -39,7 +39,7 @@ describe('GET /events (Server-Sent Events)', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'vt-events-'));
-    server = await startServer(loadServerConfig({ flags: { port: '0', dataDir, logLevel: 'silent' }, env: {} }));
+    server = await startServer(loadServerConfig({ flags: { port: '0', dataDir, logLevel: 'silent', mqttPort: '0' }, env: {} }));
   });
   afterAll(async () => {
     await server.stop();
@@ -84,7 +84,7 @@ describe('GET /events (Server-Sent Events)', () => {
 
   it('lets the server stop while a stream is open', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vt-events-stop-'));
-    const other = await startServer(loadServerConfig({ flags: { port: '0', dataDir: dir, logLevel: 'silent' }, env: {} }));
+    const other = await startServer(loadServerConfig({ flags: { port: '0', dataDir: dir, logLevel: 'silent', mqttPort: '0' }, env: {} }));
     const response = await fetch(`${other.url}/events`);
     expect(response.status).toBe(200);
     await other.stop();

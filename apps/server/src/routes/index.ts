@@ -8,6 +8,8 @@ import { ingestRoutes } from './ingest-routes.ts';
 import { metricsRoutes } from './metrics-routes.ts';
 import { trialRoutes } from './trial-routes.ts';
 import { twinRoutes } from './twin-routes.ts';
+import { wardRoutes } from './ward-routes.ts';
+import { webRoutes } from './web-routes.ts';
 
 /** Every route family registers here, one line each. */
 export async function registerRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
@@ -19,4 +21,6 @@ export async function registerRoutes(app: FastifyInstance, ctx: ServerContext): 
   await alertRoutes(app, ctx);
   await trialRoutes(app, ctx);
   await twinRoutes(app, ctx);
+  await wardRoutes(app, ctx);
+  await webRoutes(app, ctx);
 }
