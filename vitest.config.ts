@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['packages/**/*.test.ts', 'apps/**/*.test.ts', 'bench/**/*.test.ts'],
-    exclude: ['**/node_modules/**', 'apps/web/**/e2e/**'],
+    exclude: ['**/node_modules/**'],
     pool: 'threads',
     testTimeout: 60_000,
     hookTimeout: 60_000,

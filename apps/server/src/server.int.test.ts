@@ -53,13 +53,18 @@ describe('server lifecycle', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'vt-restart-'));
     const config = loadServerConfig({ flags: { port: '0', mqttPort: '0', dataDir, logLevel: 'silent' }, env: {} });
     const first = await startServer(config);
-    await first.context.db.query(
-      "INSERT INTO alert (id, patient_id, kind, severity, status, dedup_key, title, opened_at, updated_at) VALUES ('keep', 'p', 'k', 'low', 'open', 'k', 't', now(), now())",
-    );
+    const created = await fetch(`${first.url}/fhir/Patient`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/fhir+json' },
+      body: JSON.stringify({ resourceType: 'Patient', name: [{ family: 'Keep' }] }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
     await first.stop();
     const second = await startServer(config);
-    const rows = await second.context.db.query<{ id: string }>('SELECT id FROM alert');
-    expect(rows.map((r) => r.id)).toEqual(['keep']);
+    const read = await fetch(`${second.url}/fhir/Patient/${id}`);
+    expect(read.status).toBe(200);
+    expect(((await read.json()) as { name: { family: string }[] }).name[0]?.family).toBe('Keep');
     await second.stop();
     await rm(dataDir, { recursive: true, force: true });
   });

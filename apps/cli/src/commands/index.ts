@@ -5,6 +5,7 @@ import { registerDbCommand } from './db.ts';
 import { registerDevicesCommand } from './devices.ts';
 import { registerExportCommand } from './export.ts';
 import { registerForecastEvaluateCommand } from './forecast-evaluate.ts';
+import { registerImportCommand } from './import.ts';
 import { registerForecastSimulatedMode } from './forecast-simulated.ts';
 import { registerMetricsCgmCommand } from './metrics-cgm.ts';
 import { registerScoreCommand } from './score.ts';
@@ -24,6 +25,7 @@ export function registerCommands(program: Command): void {
   registerClientCommand(program);
   registerAuditCommand(program);
   registerExportCommand(program);
+  registerImportCommand(program);
   registerDevicesCommand(program);
   registerMetricsCgmCommand(program);
   registerForecastEvaluateCommand(program);

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { type ReactElement, useEffect, useRef, useState } from 'react';
 import { apiJson } from '../api/api-client.ts';
 import type { AlertList, AlertView } from '../api/api-types.ts';
 import { permissionsFor } from '../api/permissions.ts';
@@ -153,7 +153,7 @@ function Routes({ session }: { session: Session }) {
     }
   }, [path]);
 
-  let page: JSX.Element;
+  let page: ReactElement;
   let params: Record<string, string> | null;
   if (path === '/ward' && perms.ward) page = <WardPage />;
   else if ((params = matchPath('/patients/:id/what-if', path)) && perms.whatIf) page = <WhatIfPage patientId={params['id'] as string} />;

@@ -36,33 +36,50 @@ export interface EventMarker {
   readonly x: number;
   readonly colour: string;
   readonly label?: string;
-  /** Where the label sits: top or bottom edge of the plot. */
+  /** Where the tick and label sit: top or bottom edge of the plot. */
   readonly edge?: 'top' | 'bottom';
+  /** A full-height line (alerts) or a short tick at the edge (treatments, which can be many a day). */
+  readonly style?: 'line' | 'tick';
   readonly dashed?: boolean;
 }
 
+/** Draws markers; labels that would overlap the previous one on the same edge are left out. */
 export function eventMarkersPlugin(getMarkers: () => readonly EventMarker[]): uPlot.Plugin {
   return {
     hooks: {
       draw: (u: uPlot) => {
         const { ctx, bbox } = u;
         const dpr = uPlotPxRatio();
+        const lastLabelEnd = { top: Number.NEGATIVE_INFINITY, bottom: Number.NEGATIVE_INFINITY };
         ctx.save();
         ctx.font = `${11 * dpr}px system-ui, sans-serif`;
         ctx.textAlign = 'center';
         for (const m of getMarkers()) {
           const x = u.valToPos(m.x, 'x', true);
           if (x < bbox.left || x > bbox.left + bbox.width) continue;
+          const edge = m.edge ?? 'top';
+          const bottom = bbox.top + bbox.height;
           ctx.strokeStyle = m.colour;
+          ctx.fillStyle = m.colour;
           ctx.lineWidth = 1.5 * dpr;
           ctx.setLineDash(m.dashed ? [4 * dpr, 3 * dpr] : []);
           ctx.beginPath();
-          ctx.moveTo(x, bbox.top);
-          ctx.lineTo(x, bbox.top + bbox.height);
+          if ((m.style ?? 'line') === 'line') {
+            ctx.moveTo(x, bbox.top);
+            ctx.lineTo(x, bottom);
+          } else if (edge === 'top') {
+            ctx.moveTo(x, bbox.top);
+            ctx.lineTo(x, bbox.top + 10 * dpr);
+          } else {
+            ctx.moveTo(x, bottom);
+            ctx.lineTo(x, bottom - 10 * dpr);
+          }
           ctx.stroke();
           if (m.label) {
-            ctx.fillStyle = m.colour;
-            const y = m.edge === 'bottom' ? bbox.top + bbox.height - 4 * dpr : bbox.top + 12 * dpr;
+            const width = ctx.measureText(m.label).width;
+            if (x - width / 2 < lastLabelEnd[edge] + 4 * dpr) continue;
+            lastLabelEnd[edge] = x + width / 2;
+            const y = edge === 'bottom' ? bottom - 13 * dpr : bbox.top + 21 * dpr;
             ctx.fillText(m.label, x, y);
           }
         }
@@ -76,12 +93,15 @@ function uPlotPxRatio(): number {
   return typeof devicePixelRatio === 'number' ? devicePixelRatio : 1;
 }
 
-/** Axis values as local clock times, with the date at midnight and for multi-day ranges. */
+/**
+ * Time-axis labels in local time: hours and minutes for ranges within a day, day and month past
+ * that, and the date under midnight so a reader knows which day a time belongs to.
+ */
 export function timeAxisValues(_u: uPlot, splits: number[], _axisIdx: number, _space: number, incr: number): string[] {
   return splits.map((s) => {
     const d = new Date(s * 1000);
     if (incr >= 86_400) return d.toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
-    const hm = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-    return d.getHours() === 0 && d.getMinutes() === 0 ? `${d.toLocaleDateString(undefined, { day: 'numeric', month: 'short' })}` : hm;
+    if (d.getHours() === 0 && d.getMinutes() === 0) return d.toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
+    return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', hour12: false });
   });
 }

@@ -3,14 +3,14 @@ import { useEffect, useMemo, useRef } from 'react';
 import type uPlot from 'uplot';
 import type { ApiError } from '../api/api-client.ts';
 import type { FhirBundle, GlucoseForecast, ReadingSeries } from '../api/api-types.ts';
-import { type EventMarker, eventMarkersPlugin, valueBandsPlugin } from '../charts/chart-plugins.ts';
+import { type EventMarker, eventMarkersPlugin, timeAxisValues, valueBandsPlugin } from '../charts/chart-plugins.ts';
 import { UPlotChart } from '../charts/uplot-chart.tsx';
 import { clockTime } from '../ui/format-time.ts';
 import { Empty, ErrorState, Loading } from '../ui/status.tsx';
 import { useApi } from '../ui/use-api.ts';
 import { AgpChart } from './agp-chart.tsx';
 import { CgmMetricsPanel } from './cgm-metrics-panel.tsx';
-import { glucoseWithForecast, seriesStats } from './series-shape.ts';
+import { breakGaps, glucoseWithForecast, seriesStats } from './series-shape.ts';
 import { type TreatmentEvent, treatmentEvents } from './treatment-events.ts';
 import { useLiveSeries } from './use-live-series.ts';
 
@@ -51,7 +51,7 @@ export function GlucosePanel({ patientId, rangeMs }: { patientId: string; rangeM
       return null;
     }
   }, [readings, rangeMs]);
-  const agp = useMemo(() => (readings.length >= 288 ? computeAgp(readings, { binMin: 15, timeZoneOffsetMin: -new Date().getTimezoneOffset() }) : null), [readings]);
+  const agp = useMemo(() => (readings.length >= 2 && (readings.at(-1)?.timeMs ?? 0) - (readings[0]?.timeMs ?? 0) >= 3 * 86_400_000 ? computeAgp(readings, { binMin: 15, timeZoneOffsetMin: -new Date().getTimezoneOffset() }) : null), [readings]);
 
   if (error && !data) return <ErrorState error={error} retry={reload} />;
   if (!data) return <Loading what="glucose" />;
@@ -66,7 +66,7 @@ export function GlucosePanel({ patientId, rangeMs }: { patientId: string; rangeM
         </section>
         <section aria-labelledby="agp-h" className="card">
           <h2 id="agp-h">Ambulatory glucose profile</h2>
-          {agp ? <AgpChart profile={agp} /> : <p className="muted">The AGP needs at least a day of readings: choose 7 d or 14 d.</p>}
+          {agp ? <AgpChart profile={agp} /> : <p className="muted">The AGP overlays several days on one clock: choose 7 d or 14 d.</p>}
         </section>
       </div>
     </div>
@@ -94,13 +94,13 @@ function GlucoseChart({
     colour: t.kind === 'bolus' ? colours.bolus : t.kind === 'meal' ? colours.meal : colours.basal,
     label: t.kind === 'bolus' ? `${t.amount}U` : t.kind === 'meal' ? `${Math.round(t.amount)}g` : `${t.amount}U/h`,
     edge: t.kind === 'bolus' ? ('top' as const) : ('bottom' as const),
-    dashed: t.kind === 'basal',
+    style: 'tick' as const,
   }));
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(
     () => ({
       cursor: { sync: { key: `glucose-${patientId}` } },
       scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(40, min ?? 40), Math.max(300, max ?? 300)] } },
-      axes: [{ stroke: '#33404d', grid: { stroke: '#e3e8ee' } }, { stroke: '#33404d', grid: { stroke: '#e3e8ee' }, size: 44, label: 'mg/dL' }],
+      axes: [{ stroke: '#33404d', grid: { stroke: '#e3e8ee' }, values: timeAxisValues }, { stroke: '#33404d', grid: { stroke: '#e3e8ee' }, size: 44 }],
       series: [
         {},
         { label: 'CGM', stroke: colours.cgm, width: 1.75, points: { show: false }, value: (_u, v) => (v === null ? '—' : `${Math.round(v)} mg/dL`) },
@@ -128,7 +128,7 @@ function GlucoseChart({
   const data = useMemo(
     () =>
       glucoseWithForecast(
-        cgm,
+        breakGaps(cgm),
         forecast ? { originMs: Date.parse(forecast.origin.time), originMgDl: forecast.origin.lastReadingMgDl, points: forecast.forecast } : null,
       ),
     [cgm, forecast],
@@ -136,7 +136,7 @@ function GlucoseChart({
   const stats = seriesStats(cgm);
   const last = forecast?.forecast.at(-1);
   return (
-    <div className="chart-card">
+    <div className="chart-card glucose-chart">
       <h3>
         Glucose (CGM, mg/dL) {stats ? <span className="latest">{Math.round(stats.latest)}</span> : null}
       </h3>
@@ -153,8 +153,8 @@ function GlucoseChart({
               : forecastError
                 ? `No forecast: ${forecastError.message}. `
                 : ''}
-            <span style={{ color: colours.bolus }}>Blue lines: insulin boluses</span>, <span style={{ color: colours.meal }}>green: meals</span>, grey dashed: basal
-            changes.
+            Ticks: <span style={{ color: colours.bolus }}>insulin boluses (top, U)</span>, <span style={{ color: colours.meal }}>meals (bottom, g)</span>, basal
+            rate changes (grey, U/h). Shaded: target 70–180 mg/dL; purple fan: 80 % and 95 % forecast intervals.
           </span>
         }
       />

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FhirBundle } from '../api/api-types.ts';
 import { conditions, demographics, medications } from './patient-record.ts';
-import { alignSeries, glucoseWithForecast, seriesStats } from './series-shape.ts';
+import { alignSeries, breakGaps, glucoseWithForecast, seriesStats } from './series-shape.ts';
 import { treatmentEvents } from './treatment-events.ts';
 
 const bundle = (...resources: Record<string, unknown>[]): FhirBundle => ({
@@ -80,6 +80,18 @@ describe('series shaping for uPlot', () => {
     expect(data[0]).toHaveLength(2 * n);
     expect((data[1] as (number | null)[]).filter((v) => v !== null)).toHaveLength(n);
     expect(seriesStats(s(0))).toEqual({ min: 0, max: n - 1, latest: n - 1, latestMs: (n - 1) * 300_000 });
+  });
+
+  it('breaks the line in gaps longer than 3 sampling intervals (and 15 min), ignoring the break in stats', () => {
+    const min = 60_000;
+    const s = { code: 'x', unit: '', timesMs: [0, 5, 10, 15, 45, 50].map((m) => m * min), values: [1, 2, 3, 4, 5, 6], bucketReadings: 1 };
+    const broken = breakGaps(s);
+    expect(broken.timesMs).toEqual([0, 5, 10, 15, 30, 45, 50].map((m) => m * min));
+    expect(broken.values.map((v) => (Number.isNaN(v) ? null : v))).toEqual([1, 2, 3, 4, null, 5, 6]);
+    expect(alignSeries([broken])[1]).toEqual([1, 2, 3, 4, null, 5, 6]);
+    expect(seriesStats(broken)).toEqual({ min: 1, max: 6, latest: 6, latestMs: 50 * min });
+    const steady = { ...s, timesMs: [0, 5, 10, 15, 20, 25].map((m) => m * min) };
+    expect(breakGaps(steady)).toBe(steady);
   });
 
   it('starts the forecast fan at the last CGM reading and keeps x strictly increasing', () => {

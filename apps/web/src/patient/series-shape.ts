@@ -29,11 +29,37 @@ export function alignSeries(series: readonly (ReadingSeries | undefined)[]): uPl
     const col: (number | null)[] = new Array(times.length).fill(null);
     if (s)
       s.timesMs.forEach((t, i) => {
-        col[index.get(t) as number] = s.values[i] as number;
+        const v = s.values[i] as number;
+        col[index.get(t) as number] = Number.isNaN(v) ? null : v;
       });
     return col;
   });
   return [times.map((t) => t / 1000), ...columns] as uPlot.AlignedData;
+}
+
+/**
+ * A series with a NaN point inserted in every gap longer than `max(minGapMs, 3 × median spacing)`,
+ * so charts break the line where data are missing (a CGM sensor change, a monitor unplugged)
+ * instead of drawing a straight line across the gap.
+ */
+export function breakGaps(s: ReadingSeries, minGapMs = 15 * 60_000): ReadingSeries {
+  const t = s.timesMs;
+  if (t.length < 3) return s;
+  const steps: number[] = [];
+  for (let i = 1; i < t.length; i++) steps.push((t[i] as number) - (t[i - 1] as number));
+  steps.sort((a, b) => a - b);
+  const limit = Math.max(minGapMs, 3 * (steps[Math.floor(steps.length / 2)] as number));
+  const timesMs: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < t.length; i++) {
+    if (i > 0 && (t[i] as number) - (t[i - 1] as number) > limit) {
+      timesMs.push(Math.round(((t[i] as number) + (t[i - 1] as number)) / 2));
+      values.push(Number.NaN);
+    }
+    timesMs.push(t[i] as number);
+    values.push(s.values[i] as number);
+  }
+  return timesMs.length === t.length ? s : { ...s, timesMs, values };
 }
 
 /** Min, max and latest of a series, for the chart's text summary. */
@@ -41,11 +67,16 @@ export function seriesStats(s: ReadingSeries | undefined): { min: number; max: n
   if (s === undefined || s.values.length === 0) return null;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
-  for (const v of s.values) {
+  let latest = Number.NaN;
+  let latestMs = Number.NaN;
+  s.values.forEach((v, i) => {
+    if (Number.isNaN(v)) return;
+    latest = v;
+    latestMs = s.timesMs[i] as number;
     if (v < min) min = v;
     if (v > max) max = v;
-  }
-  return { min, max, latest: s.values.at(-1) as number, latestMs: s.timesMs.at(-1) as number };
+  });
+  return Number.isNaN(latest) ? null : { min, max, latest, latestMs };
 }
 
 /**
@@ -66,7 +97,8 @@ export function glucoseWithForecast(
   const cols: (number | null)[][] = [0, 1, 2, 3, 4].map(() => new Array(n).fill(null));
   cgmTimes.forEach((t, i) => {
     x[i] = t / 1000;
-    cgmCol[i] = cgm?.values[i] as number;
+    const v = cgm?.values[i] as number;
+    cgmCol[i] = Number.isNaN(v) ? null : v;
   });
   if (forecast) {
     const rows: [number, number, number, number, number][] = [

@@ -1,7 +1,7 @@
 import { useMemo, useRef } from 'react';
 import type uPlot from 'uplot';
 import type { AlertList, AlertView } from '../api/api-types.ts';
-import { type EventMarker, eventMarkersPlugin, valueBandsPlugin } from '../charts/chart-plugins.ts';
+import { type EventMarker, eventMarkersPlugin, timeAxisValues, valueBandsPlugin } from '../charts/chart-plugins.ts';
 import { bandHalfStep, news2Bands } from '../charts/news2-bands.ts';
 import { UPlotChart } from '../charts/uplot-chart.tsx';
 import { useTwinEvents } from '../app/event-hub.tsx';
@@ -9,7 +9,7 @@ import { subScoreColour } from '../ward/news2-risk.ts';
 import { clockTime } from '../ui/format-time.ts';
 import { Empty, ErrorState, Loading } from '../ui/status.tsx';
 import { useApi } from '../ui/use-api.ts';
-import { alignSeries, seriesStats } from './series-shape.ts';
+import { alignSeries, breakGaps, seriesStats } from './series-shape.ts';
 import { type VitalChartSpec, vitalCharts } from './vital-signs.ts';
 import { useLiveSeries } from './use-live-series.ts';
 
@@ -41,7 +41,10 @@ export function VitalsPanel({ patientId, rangeMs }: { patientId: string; rangeMs
   const charts = useMemo(() => {
     const byCode = new Map((data?.series ?? []).map((s) => [s.code, s]));
     return vitalCharts.map((spec) => {
-      const series = spec.codes.map((c) => byCode.get(c));
+      const series = spec.codes.map((c) => {
+        const one = byCode.get(c);
+        return one ? breakGaps(one) : undefined;
+      });
       return { spec, aligned: alignSeries(series), stats: seriesStats(series[0]), second: seriesStats(series[1]), any: series.some(Boolean) };
     });
   }, [data]);
@@ -94,7 +97,7 @@ function VitalChart({
         x: { time: true },
         y: { range: (_u, min, max) => [Math.min(spec.range[0], min ?? spec.range[0]), Math.max(spec.range[1], max ?? spec.range[1])] },
       },
-      axes: [{ stroke: '#33404d', grid: { stroke: '#e3e8ee' } }, { stroke: '#33404d', grid: { stroke: '#e3e8ee' }, size: 44 }],
+      axes: [{ stroke: '#33404d', grid: { stroke: '#e3e8ee' }, values: timeAxisValues }, { stroke: '#33404d', grid: { stroke: '#e3e8ee' }, size: 44 }],
       series: [
         {},
         ...spec.seriesLabels.map((label, i) => ({
@@ -131,7 +134,7 @@ function VitalChart({
       <UPlotChart
         options={options}
         data={data}
-        height={150}
+        height={190}
         label={`${label} chart`}
         summary={
           <span className="visually-hidden">

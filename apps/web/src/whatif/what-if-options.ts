@@ -23,9 +23,9 @@ export interface OptionDraft {
 }
 
 export const interventionLimits: Readonly<Record<InterventionKind, { min: number; max: number; step: number; unit: string }>> = {
-  bolus: { min: 0.1, max: 30, step: 0.5, unit: 'U' },
-  meal: { min: 1, max: 200, step: 5, unit: 'g' },
-  basal: { min: 0, max: 10, step: 0.1, unit: 'U/h' },
+  bolus: { min: 0.1, max: 30, step: 0.1, unit: 'U' },
+  meal: { min: 1, max: 200, step: 1, unit: 'g' },
+  basal: { min: 0, max: 10, step: 0.05, unit: 'U/h' },
 };
 
 export function describeIntervention(i: Intervention): string {

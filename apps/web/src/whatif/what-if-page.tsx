@@ -3,7 +3,7 @@ import type uPlot from 'uplot';
 import { ApiError, apiJson } from '../api/api-client.ts';
 import type { FhirResource, SimulateResult, WhatIfOutcome } from '../api/api-types.ts';
 import { Link } from '../app/router.tsx';
-import { valueBandsPlugin } from '../charts/chart-plugins.ts';
+import { timeAxisValues, valueBandsPlugin } from '../charts/chart-plugins.ts';
 import { UPlotChart } from '../charts/uplot-chart.tsx';
 import { humanName } from '../patient/patient-record.ts';
 import { clockTime } from '../ui/format-time.ts';
@@ -171,7 +171,7 @@ function OptionEditor({
             />
             <span aria-hidden="true">{limits.unit}</span>
             <label htmlFor={`${fid}-at`}>at +</label>
-            <input id={`${fid}-at`} type="number" min={0} max={horizonMin - 1} step={5} value={iv.inMin} onChange={(e) => setIntervention(k, { ...iv, inMin: Number(e.target.value) })} />
+            <input id={`${fid}-at`} type="number" min={0} max={horizonMin - 1} step={1} value={iv.inMin} onChange={(e) => setIntervention(k, { ...iv, inMin: Number(e.target.value) })} />
             <span>min</span>
             {iv.kind === 'basal' && (
               <>
@@ -181,7 +181,7 @@ function OptionEditor({
                   type="number"
                   min={5}
                   max={horizonMin}
-                  step={5}
+                  step={1}
                   value={iv.durationMin}
                   onChange={(e) => setIntervention(k, { ...iv, durationMin: Number(e.target.value) })}
                 />
@@ -280,7 +280,7 @@ function OutcomeChart({ outcome, originMs, yRange }: { outcome: WhatIfOutcome; o
     () => ({
       cursor: { sync: { key: 'whatif' } },
       scales: { x: { time: true }, y: { range: () => yRange } },
-      axes: [{ stroke: '#33404d', grid: { stroke: '#e3e8ee' } }, { stroke: '#33404d', grid: { stroke: '#e3e8ee' }, size: 40 }],
+      axes: [{ stroke: '#33404d', grid: { stroke: '#e3e8ee' }, values: timeAxisValues }, { stroke: '#33404d', grid: { stroke: '#e3e8ee' }, size: 40 }],
       series: [
         {},
         { label: '5 %', stroke: 'transparent' },
