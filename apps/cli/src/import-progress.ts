@@ -17,6 +17,8 @@ export class ImportProgressDisplay {
       {
         format: 'import |{bar}| {value}/{total} files | {resources} resources | {rate} resources/s',
         hideCursor: true,
+        // Problems print above the bar and may be longer than the terminal is wide.
+        linewrap: true,
         stream: process.stderr,
       },
       cliProgress.Presets.shades_classic,

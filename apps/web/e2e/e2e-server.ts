@@ -90,7 +90,13 @@ export const extraBedName = (i: number) => `${given[i % given.length]}${300 + i}
 export async function addMonitoredBeds(e2e: E2eServer, count: number, hours: number, nowMs: number): Promise<void> {
   const entry = Array.from({ length: count }, (_, i) => {
     const [first, last] = extraBedName(i).split(' ') as [string, string];
-    const patient = { resourceType: 'Patient', id: extraBedId(i), name: [{ use: 'official', family: last, given: [first] }], gender: i % 2 ? 'male' : 'female', birthDate: `${1940 + (i % 50)}-0${1 + (i % 9)}-15` };
+    const patient = {
+      resourceType: 'Patient',
+      id: extraBedId(i),
+      name: [{ use: 'official', family: last, given: [first] }],
+      gender: i % 2 ? 'male' : 'female',
+      birthDate: `${1940 + (i % 50)}-0${1 + (i % 9)}-15`,
+    };
     const device = { resourceType: 'Device', id: extraDeviceId(i), status: 'active', patient: { reference: `Patient/${extraBedId(i)}` } };
     return [
       { resource: patient, request: { method: 'PUT', url: `Patient/${patient.id}` } },

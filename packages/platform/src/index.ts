@@ -19,6 +19,21 @@ export { observationLastN } from './fhir/operations/observation-lastn.ts';
 export { patientEverything } from './fhir/operations/patient-everything.ts';
 export type { CgmSubmission } from './fhir/operations/submit-cgm-bundle.ts';
 export { submitCgmBundle } from './fhir/operations/submit-cgm-bundle.ts';
+export type {
+  BulkExportJobsOptions,
+  BulkExportKickoff,
+  BulkExportLevel,
+  BulkExportManifest,
+  BulkExportStatus,
+} from './fhir/export/bulk-export-jobs.ts';
+export { BulkExportJobs, bulkExportManifest } from './fhir/export/bulk-export-jobs.ts';
+export type { BulkExportParams } from './fhir/export/bulk-export-request.ts';
+export { parseBulkExportParams } from './fhir/export/bulk-export-request.ts';
+export type { ExportSelection } from './fhir/export/export-selection.ts';
+export type { RemoteBulkExportOptions, RemoteBulkExportResult } from './fhir/export/remote-bulk-export.ts';
+export { remoteBulkExport } from './fhir/export/remote-bulk-export.ts';
+export type { NdjsonExportOptions, NdjsonOutput } from './fhir/export/ndjson-export.ts';
+export { writeNdjsonExport } from './fhir/export/ndjson-export.ts';
 export type { FhirHttpClientOptions } from './fhir/fhir-http-client.ts';
 export { FhirHttpClient, FhirHttpError, fhirBase } from './fhir/fhir-http-client.ts';
 export type { ImportItem, ImportUnit } from './fhir/import/import-item.ts';

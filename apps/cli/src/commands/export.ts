@@ -1,7 +1,20 @@
 import { createPseudonymizer, VitaltwinError } from '@vitaltwin/core';
 import { exportStore, loadKeyMaterial, nodeHmacSha256 } from '@vitaltwin/platform';
 import type { Command } from 'commander';
+import { UsageError } from '../exit-codes.ts';
 import { withSecurityStore } from '../security-store.ts';
+import { printSelectedExport, selectedExport } from '../selected-export.ts';
+
+interface ExportFlags {
+  out: string;
+  deidentify?: boolean;
+  dataDir?: string;
+  json?: boolean;
+  type?: string;
+  since?: string;
+  server?: string;
+  token?: string;
+}
 
 /**
  * `vitaltwin export --out DIR [--deidentify]`: everything in the store as NDJSON, one file per
@@ -17,7 +30,15 @@ export function registerExportCommand(program: Command): void {
     .option('--deidentify', 'remove the 18 Safe Harbor identifiers; pseudonymise ids; shift dates per patient')
     .option('--data-dir <dir>', 'embedded PGlite data directory')
     .option('--json', 'print the summary as JSON')
-    .action(async (options: { out: string; deidentify?: boolean; dataDir?: string; json?: boolean }) => {
+    .option('--type <types>', 'only these FHIR resource types, comma-separated (no DeviceReading.ndjson)')
+    .option('--since <instant>', 'only resources changed after this date or instant')
+    .option('--server <url>', 'export from a running server through FHIR Bulk Data $export')
+    .option('--token <token>', 'access token for --server (or VITALTWIN_TOKEN)')
+    .action(async (options: ExportFlags) => {
+      const selected = options.type !== undefined || options.since !== undefined || options.server !== undefined;
+      if (selected && options.deidentify) throw new UsageError('--deidentify cannot be combined with --type, --since or --server yet');
+      if (!selected && options.token !== undefined) throw new UsageError('--token is only used with --server');
+      if (selected) return printSelectedExport(await selectedExport(options), options.json === true);
       const summary = await withSecurityStore(options.dataDir, async (store) => {
         let deidentify: Parameters<typeof exportStore>[1]['deidentify'];
         if (options.deidentify) {

@@ -64,12 +64,25 @@ export function deidentifyPayload(
     }
     if (!contentType.includes('json')) return undefined;
     const value = JSON.parse(text) as unknown;
+    // A Bulk Data status manifest lists output file URLs and counts only, no patient data
+    // (FHIR Bulk Data Access IG, "Response - Complete Status"): it passes unchanged.
+    if (isBulkDataManifest(value)) return text;
     return isObject(value) && typeof value.resourceType === 'string'
       ? JSON.stringify(deidentifyJson(value, pseudonymizer, referenceYear))
       : undefined;
   } catch {
     return undefined;
   }
+}
+
+function isBulkDataManifest(value: unknown): boolean {
+  return (
+    isObject(value) &&
+    value.resourceType === undefined &&
+    typeof value.transactionTime === 'string' &&
+    Array.isArray(value.output) &&
+    value.output.every((o) => isObject(o) && typeof o.type === 'string' && typeof o.url === 'string')
+  );
 }
 
 function visibleTo(resource: unknown, patientId: string): boolean {

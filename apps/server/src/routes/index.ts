@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../server-context.ts';
 import { alertRoutes } from './alert-routes.ts';
+import { bulkExportRoutes } from './bulk-export-routes.ts';
 import { eventRoutes } from './event-routes.ts';
 import { fhirRoutes } from './fhir-routes.ts';
 import { healthRoutes } from './health-routes.ts';
@@ -15,6 +16,7 @@ import { webRoutes } from './web-routes.ts';
 export async function registerRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   await healthRoutes(app, ctx);
   await fhirRoutes(app, ctx);
+  await bulkExportRoutes(app, ctx);
   await ingestRoutes(app, ctx);
   await metricsRoutes(app, ctx);
   await eventRoutes(app, ctx);

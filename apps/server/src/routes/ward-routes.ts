@@ -38,9 +38,11 @@ export async function wardRoutes(app: FastifyInstance, ctx: ServerContext): Prom
   app.get<{ Querystring: { patient?: string; _count?: string } }>('/twins', async (request) => {
     const problems: ProblemDetail[] = [];
     const patients = list(request.query.patient)?.map((p) => p.replace(/^Patient\//, ''));
-    if (patients?.some((p) => !fhirId.test(p))) problems.push({ message: 'must be Patient ids separated by commas', expression: 'patient' });
+    if (patients?.some((p) => !fhirId.test(p)))
+      problems.push({ message: 'must be Patient ids separated by commas', expression: 'patient' });
     const count = request.query._count === undefined ? 1000 : Number(request.query._count);
-    if (!Number.isInteger(count) || count < 1 || count > 5000) problems.push({ message: 'must be a whole number from 1 to 5000', expression: '_count' });
+    if (!Number.isInteger(count) || count < 1 || count > 5000)
+      problems.push({ message: 'must be a whole number from 1 to 5000', expression: '_count' });
     if (problems.length > 0) throw invalid(problems);
     const nowMs = Date.now();
     const ward = await wardSummary(ctx.db, { nowMs, limit: count, ...(patients && patients.length > 0 ? { patientIds: patients } : {}) });

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -22,30 +23,36 @@ const notBuilt = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Vi
 
 export async function webRoutes(app: FastifyInstance, _ctx: ServerContext, distDir = webDistDir): Promise<void> {
   app.get('/', async (_request, reply) => reply.redirect('/app/', 302));
+  const indexFile = join(distDir, 'index.html');
   await app.register(
     async (web) => {
-      if (!existsSync(join(distDir, 'index.html'))) {
-        web.get('/', async (_request, reply) => reply.code(503).type('text/html; charset=utf-8').send(notBuilt));
-        web.get('/*', async (_request, reply) => reply.code(503).type('text/html; charset=utf-8').send(notBuilt));
-        return;
+      // Files are looked up per request, so a build made while the server runs is served at once.
+      if (existsSync(distDir)) {
+        await web.register(fastifyStatic, {
+          root: distDir,
+          prefix: '/',
+          index: ['index.html'],
+          redirect: true,
+          cacheControl: false,
+          setHeaders(res, path) {
+            res.setHeader('Cache-Control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-store');
+          },
+        });
+      } else {
+        web.get('/', (_request, reply) => reply.callNotFound());
       }
-      await web.register(fastifyStatic, {
-        root: distDir,
-        prefix: '/',
-        index: ['index.html'],
-        redirect: true,
-        cacheControl: false,
-        setHeaders(res, path) {
-          res.setHeader('Cache-Control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-store');
-        },
-      });
       // Client-side routes have no file: answer with the app shell. Paths that look like files 404.
       web.setNotFoundHandler(async (request, reply) => {
         const path = request.url.split('?')[0] ?? '';
-        if ((request.method === 'GET' || request.method === 'HEAD') && !/\.[A-Za-z0-9]{1,8}$/.test(path)) {
-          return reply.header('Cache-Control', 'no-store').type('text/html; charset=utf-8').sendFile('index.html');
+        if ((request.method !== 'GET' && request.method !== 'HEAD') || /\.[A-Za-z0-9]{1,8}$/.test(path)) {
+          return reply.code(404).type('text/plain; charset=utf-8').send('not found');
         }
-        return reply.code(404).type('text/plain; charset=utf-8').send('not found');
+        const html = await readFile(indexFile, 'utf8').catch(() => notBuilt);
+        return reply
+          .code(html === notBuilt ? 503 : 200)
+          .header('Cache-Control', 'no-store')
+          .type('text/html; charset=utf-8')
+          .send(html);
       });
     },
     { prefix: '/app' },

@@ -82,13 +82,14 @@ export function AlertsPage({ canAct, showPatientLinks }: { canAct: boolean; show
     <section className="page alerts-page">
       <div className="page-head">
         <h1>Alerts</h1>
-        <div className="tabs" role="group" aria-label="Alert status">
+        <fieldset className="tabs">
+          <legend className="visually-hidden">Alert status</legend>
           {filters.map((f) => (
             <button key={f.key} type="button" aria-pressed={filter === f.key} onClick={() => setFilter(f.key)}>
               {f.label}
             </button>
           ))}
-        </div>
+        </fieldset>
       </div>
       <p className="visually-hidden" role="status" aria-live="polite">
         {message}
@@ -106,7 +107,14 @@ export function AlertsPage({ canAct, showPatientLinks }: { canAct: boolean; show
       ) : (
         <ul className="alert-list">
           {(alerts ?? []).map((a) => (
-            <AlertItem key={a.id} alert={a} patientName={names.get(a.patientId) ?? a.patientId} canAct={canAct} showPatientLink={showPatientLinks} onAct={act} />
+            <AlertItem
+              key={a.id}
+              alert={a}
+              patientName={names.get(a.patientId) ?? a.patientId}
+              canAct={canAct}
+              showPatientLink={showPatientLinks}
+              onAct={act}
+            />
           ))}
         </ul>
       )}
@@ -144,8 +152,8 @@ function AlertItem({
             {a.summary}
           </p>
           <p className="muted small">
-            {showPatientLink ? <Link to={`/patients/${encodeURIComponent(a.patientId)}`}>{patientName}</Link> : patientName} · {a.kind} · opened{' '}
-            {clockTime(a.openedAt)} · last fired {clockTime(a.lastFiredAt)}
+            {showPatientLink ? <Link to={`/patients/${encodeURIComponent(a.patientId)}`}>{patientName}</Link> : patientName} · {a.kind} ·
+            opened {clockTime(a.openedAt)} · last fired {clockTime(a.lastFiredAt)}
             {a.occurrences > 1 ? ` · ${a.occurrences} times` : ''}
           </p>
           {a.escalations > 0 && (

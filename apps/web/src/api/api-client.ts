@@ -23,7 +23,10 @@ export function errorMessage(status: number, body: unknown): { message: string; 
     const b = body as Record<string, unknown>;
     if (b['resourceType'] === 'OperationOutcome' && Array.isArray(b['issue'])) {
       const issues = (b['issue'] as Record<string, unknown>[]).map((i) => {
-        const text = typeof i['diagnostics'] === 'string' ? i['diagnostics'] : String((i['details'] as { text?: string } | undefined)?.text ?? i['code'] ?? 'error');
+        const text =
+          typeof i['diagnostics'] === 'string'
+            ? i['diagnostics']
+            : String((i['details'] as { text?: string } | undefined)?.text ?? i['code'] ?? 'error');
         const expression = Array.isArray(i['expression']) && typeof i['expression'][0] === 'string' ? i['expression'][0] : undefined;
         return { message: text, ...(expression !== undefined ? { expression } : {}) };
       });
@@ -84,7 +87,12 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
     headers['content-type'] = options.contentType ?? 'application/json';
     body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
   }
-  return fetch(path, { method: options.method ?? 'GET', headers, ...(body !== undefined ? { body } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+  return fetch(path, {
+    method: options.method ?? 'GET',
+    headers,
+    ...(body !== undefined ? { body } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
 }
 
 export async function apiResponse(path: string, options: RequestOptions = {}): Promise<Response> {

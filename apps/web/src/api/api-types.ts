@@ -86,6 +86,8 @@ export interface ReadingSeries {
   readonly timesMs: number[];
   readonly values: number[];
   readonly bucketReadings: number;
+  /** The newest reading as measured (series points may be averages). */
+  readonly latest?: { readonly timeMs: number; readonly value: number };
 }
 
 export interface SeriesResponse {

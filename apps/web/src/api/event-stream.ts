@@ -1,5 +1,5 @@
 import { authorization } from './api-client.ts';
-import { SseParser, type SseMessage } from './sse-parser.ts';
+import { type SseMessage, SseParser } from './sse-parser.ts';
 
 /**
  * A Server-Sent Events connection over fetch (the token goes in the Authorization header, which

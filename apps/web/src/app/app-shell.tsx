@@ -1,9 +1,9 @@
 import { type ReactElement, useEffect, useRef, useState } from 'react';
+import { AlertsPage } from '../alerts/alerts-page.tsx';
 import { apiJson } from '../api/api-client.ts';
 import type { AlertList, AlertView } from '../api/api-types.ts';
 import { permissionsFor } from '../api/permissions.ts';
 import { type Session, setSession } from '../api/session.ts';
-import { AlertsPage } from '../alerts/alerts-page.tsx';
 import { DataPage } from '../data/data-page.tsx';
 import { PatientPage } from '../patient/patient-page.tsx';
 import { TrialPage } from '../trials/trial-page.tsx';
@@ -72,8 +72,9 @@ function Header({ session }: { session: Session }) {
                 <Link to={item.to} aria-current={current ? 'page' : undefined}>
                   {item.label}
                   {item.badge ? (
-                    <span className="badge" aria-label={`${item.badge} open`}>
+                    <span className="badge">
                       {item.badge}
+                      <span className="visually-hidden"> open</span>
                     </span>
                   ) : null}
                 </Link>
@@ -134,18 +135,26 @@ function Routes({ session }: { session: Session }) {
 
   useEffect(() => {
     if (path === '/') {
-      const home = perms.ward ? '/ward' : session.patientId ? `/patients/${encodeURIComponent(session.patientId)}` : perms.trials ? '/trials' : null;
+      const home = perms.ward
+        ? '/ward'
+        : session.patientId
+          ? `/patients/${encodeURIComponent(session.patientId)}`
+          : perms.trials
+            ? '/trials'
+            : null;
       if (home) navigate(home, { replace: true });
     }
   }, [path, perms.ward, perms.trials, session.patientId]);
 
   // Move focus to the new page's heading after navigation (not on first load).
   const first = useRef(true);
+  const focusedPath = useRef(path);
   useEffect(() => {
-    if (first.current) {
+    if (first.current || focusedPath.current === path) {
       first.current = false;
       return;
     }
+    focusedPath.current = path;
     const heading = mainRef.current?.querySelector('h1');
     if (heading instanceof HTMLElement) {
       heading.tabIndex = -1;
@@ -153,24 +162,29 @@ function Routes({ session }: { session: Session }) {
     }
   }, [path]);
 
-  let page: ReactElement;
-  let params: Record<string, string> | null;
-  if (path === '/ward' && perms.ward) page = <WardPage />;
-  else if ((params = matchPath('/patients/:id/what-if', path)) && perms.whatIf) page = <WhatIfPage patientId={params['id'] as string} />;
-  else if ((params = matchPath('/patients/:id', path)) && (perms.anyPatient || params['id'] === session.patientId))
-    page = <PatientPage patientId={params['id'] as string} canWhatIf={perms.whatIf} />;
-  else if (path === '/alerts' && perms.alerts) page = <AlertsPage canAct={perms.actOnAlerts} showPatientLinks={perms.anyPatient} />;
-  else if (path === '/trials' && perms.trials) page = <TrialsPage />;
-  else if ((params = matchPath('/trials/:id', path)) && perms.trials) page = <TrialPage trialId={params['id'] as string} />;
-  else if (path === '/data' && perms.data) page = <DataPage />;
-  else if (path === '/') page = <NothingHere role={session.role} />;
-  else page = <NotFound />;
-
+  const page = routedPage(path, session, perms);
   return (
     <main id="main" ref={mainRef} tabIndex={-1}>
       {page}
     </main>
   );
+}
+
+function routedPage(path: string, session: Session, perms: ReturnType<typeof permissionsFor>): ReactElement {
+  if (path === '/ward' && perms.ward) return <WardPage />;
+  const whatIf = matchPath('/patients/:id/what-if', path);
+  if (whatIf && perms.whatIf) return <WhatIfPage patientId={whatIf['id'] as string} />;
+  const patient = matchPath('/patients/:id', path);
+  if (patient && (perms.anyPatient || patient['id'] === session.patientId)) {
+    return <PatientPage patientId={patient['id'] as string} canWhatIf={perms.whatIf} />;
+  }
+  if (path === '/alerts' && perms.alerts) return <AlertsPage canAct={perms.actOnAlerts} showPatientLinks={perms.anyPatient} />;
+  if (path === '/trials' && perms.trials) return <TrialsPage />;
+  const trial = matchPath('/trials/:id', path);
+  if (trial && perms.trials) return <TrialPage trialId={trial['id'] as string} />;
+  if (path === '/data' && perms.data) return <DataPage />;
+  if (path === '/') return <NothingHere role={session.role} />;
+  return <NotFound />;
 }
 
 function NotFound() {

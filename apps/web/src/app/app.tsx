@@ -36,7 +36,9 @@ export function App() {
       <main className="login" id="main">
         <div className="login-card" role="alert">
           <h1>Vitaltwin</h1>
-          <p>The server cannot be reached. Check that <code>vitaltwin serve</code> is running, then reload.</p>
+          <p>
+            The server cannot be reached. Check that <code>vitaltwin serve</code> is running, then reload.
+          </p>
         </div>
       </main>
     );

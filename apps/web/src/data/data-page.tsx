@@ -74,7 +74,10 @@ function IngestCounters() {
           setSamples(
             parsePrometheus(t).filter(
               // Counters that are zero for a reason say nothing: only the dead-letter reasons that occurred are listed.
-              (s) => s.name.startsWith('vitaltwin_ingest_') && !s.name.includes('duration') && !(s.name === 'vitaltwin_ingest_dead_letters_total' && s.value === 0),
+              (s) =>
+                s.name.startsWith('vitaltwin_ingest_') &&
+                !s.name.includes('duration') &&
+                !(s.name === 'vitaltwin_ingest_dead_letters_total' && s.value === 0),
             ),
           ),
         (e: unknown) => setError(e instanceof ApiError ? e : new ApiError(0, String(e))),
@@ -144,7 +147,13 @@ function BundleImport() {
     <section className="card" aria-labelledby="import-h">
       <h2 id="import-h">Import a FHIR bundle</h2>
       <label htmlFor={fileId}>Transaction or batch Bundle (.json)</label>
-      <input id={fileId} type="file" accept=".json,application/json,application/fhir+json" disabled={busy} onChange={(e) => void upload(e)} />
+      <input
+        id={fileId}
+        type="file"
+        accept=".json,application/json,application/fhir+json"
+        disabled={busy}
+        onChange={(e) => void upload(e)}
+      />
       <div aria-live="polite">
         {busy && <Loading what="the bundle" />}
         {result && <p className="notice">{result}</p>}

@@ -34,8 +34,12 @@ export function GlucosePanel({ patientId, rangeMs }: { patientId: string; rangeM
     if (lastMs !== undefined) reloadForecast();
   }, [lastMs, reloadForecast]);
   const fromIso = useMemo(() => new Date(Date.now() - rangeMs).toISOString(), [rangeMs]);
-  const insulin = useApi<FhirBundle>(`/fhir/MedicationAdministration?patient=${id}&effective-time=ge${encodeURIComponent(fromIso)}&_count=1000`);
-  const meals = useApi<FhirBundle>(`/fhir/Observation?patient=${id}&code=${encodeURIComponent('http://loinc.org|9059-7')}&date=ge${encodeURIComponent(fromIso)}&_count=1000`);
+  const insulin = useApi<FhirBundle>(
+    `/fhir/MedicationAdministration?patient=${id}&effective-time=ge${encodeURIComponent(fromIso)}&_count=1000`,
+  );
+  const meals = useApi<FhirBundle>(
+    `/fhir/Observation?patient=${id}&code=${encodeURIComponent('http://loinc.org|9059-7')}&date=ge${encodeURIComponent(fromIso)}&_count=1000`,
+  );
   const treatments = useMemo(() => treatmentEvents([insulin.data, meals.data]), [insulin.data, meals.data]);
 
   const readings = useMemo<CgmReading[]>(
@@ -51,7 +55,13 @@ export function GlucosePanel({ patientId, rangeMs }: { patientId: string; rangeM
       return null;
     }
   }, [readings, rangeMs]);
-  const agp = useMemo(() => (readings.length >= 2 && (readings.at(-1)?.timeMs ?? 0) - (readings[0]?.timeMs ?? 0) >= 3 * 86_400_000 ? computeAgp(readings, { binMin: 15, timeZoneOffsetMin: -new Date().getTimezoneOffset() }) : null), [readings]);
+  const agp = useMemo(
+    () =>
+      readings.length >= 2 && (readings.at(-1)?.timeMs ?? 0) - (readings[0]?.timeMs ?? 0) >= 3 * 86_400_000
+        ? computeAgp(readings, { binMin: 15, timeZoneOffsetMin: -new Date().getTimezoneOffset() })
+        : null,
+    [readings],
+  );
 
   if (error && !data) return <ErrorState error={error} retry={reload} />;
   if (!data) return <Loading what="glucose" />;
@@ -100,11 +110,27 @@ function GlucoseChart({
     () => ({
       cursor: { sync: { key: `glucose-${patientId}` } },
       scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(40, min ?? 40), Math.max(300, max ?? 300)] } },
-      axes: [{ stroke: '#33404d', grid: { stroke: '#e3e8ee' }, values: timeAxisValues }, { stroke: '#33404d', grid: { stroke: '#e3e8ee' }, size: 44 }],
+      axes: [
+        { stroke: '#33404d', grid: { stroke: '#e3e8ee' }, values: timeAxisValues },
+        { stroke: '#33404d', grid: { stroke: '#e3e8ee' }, size: 44 },
+      ],
       series: [
         {},
-        { label: 'CGM', stroke: colours.cgm, width: 1.75, points: { show: false }, value: (_u, v) => (v === null ? '—' : `${Math.round(v)} mg/dL`) },
-        { label: 'Forecast median', stroke: colours.fan, width: 2, dash: [6, 4], points: { show: true, size: 5 }, value: (_u, v) => (v === null ? '—' : `${Math.round(v)}`) },
+        {
+          label: 'CGM',
+          stroke: colours.cgm,
+          width: 1.75,
+          points: { show: false },
+          value: (_u, v) => (v === null ? '—' : `${Math.round(v)} mg/dL`),
+        },
+        {
+          label: 'Forecast median',
+          stroke: colours.fan,
+          width: 2,
+          dash: [6, 4],
+          points: { show: true, size: 5 },
+          value: (_u, v) => (v === null ? '—' : `${Math.round(v)}`),
+        },
         { label: '95 % low', stroke: 'transparent', show: true, points: { show: false } },
         { label: '95 % high', stroke: 'transparent', points: { show: false } },
         { label: '80 % low', stroke: 'transparent', points: { show: false } },
@@ -129,7 +155,9 @@ function GlucoseChart({
     () =>
       glucoseWithForecast(
         breakGaps(cgm),
-        forecast ? { originMs: Date.parse(forecast.origin.time), originMgDl: forecast.origin.lastReadingMgDl, points: forecast.forecast } : null,
+        forecast
+          ? { originMs: Date.parse(forecast.origin.time), originMgDl: forecast.origin.lastReadingMgDl, points: forecast.forecast }
+          : null,
       ),
     [cgm, forecast],
   );
@@ -137,9 +165,7 @@ function GlucoseChart({
   const last = forecast?.forecast.at(-1);
   return (
     <div className="chart-card glucose-chart">
-      <h3>
-        Glucose (CGM, mg/dL) {stats ? <span className="latest">{Math.round(stats.latest)}</span> : null}
-      </h3>
+      <h3>Glucose (CGM, mg/dL) {stats ? <span className="latest">{Math.round(stats.latest)}</span> : null}</h3>
       <UPlotChart
         options={options}
         data={data}
@@ -147,14 +173,17 @@ function GlucoseChart({
         label="Glucose chart with forecast"
         summary={
           <span className="small muted">
-            {stats ? `Latest ${Math.round(stats.latest)} mg/dL at ${clockTime(stats.latestMs)}; range ${Math.round(stats.min)}–${Math.round(stats.max)}. ` : ''}
+            {stats
+              ? `Latest ${Math.round(stats.latest)} mg/dL at ${clockTime(stats.latestMs)}; range ${Math.round(stats.min)}–${Math.round(stats.max)}. `
+              : ''}
             {last && forecast
               ? `Twin forecast in ${last.horizonMin} min: median ${Math.round(last.medianMgDl)} mg/dL (80 % ${Math.round(last.interval80MgDl[0])}–${Math.round(last.interval80MgDl[1])}, 95 % ${Math.round(last.interval95MgDl[0])}–${Math.round(last.interval95MgDl[1])}). `
               : forecastError
                 ? `No forecast: ${forecastError.message}. `
                 : ''}
-            Ticks: <span style={{ color: colours.bolus }}>insulin boluses (top, U)</span>, <span style={{ color: colours.meal }}>meals (bottom, g)</span>, basal
-            rate changes (grey, U/h). Shaded: target 70–180 mg/dL; purple fan: 80 % and 95 % forecast intervals.
+            Ticks: <span style={{ color: colours.bolus }}>insulin boluses (top, U)</span>,{' '}
+            <span style={{ color: colours.meal }}>meals (bottom, g)</span>, basal rate changes (grey, U/h). Shaded: target 70–180 mg/dL;
+            purple fan: 80 % and 95 % forecast intervals.
           </span>
         }
       />

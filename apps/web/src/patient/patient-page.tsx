@@ -1,14 +1,14 @@
 import { useMemo } from 'react';
 import type { FhirBundle, FhirResource, WardResponse } from '../api/api-types.ts';
 import { Link, navigate, useLocation } from '../app/router.tsx';
-import { ageYears } from '../ward/ward-view.ts';
-import { riskStyle, displayedRisk } from '../ward/news2-risk.ts';
 import { ErrorState, Loading } from '../ui/status.tsx';
 import { useApi } from '../ui/use-api.ts';
+import { displayedRisk, riskStyle } from '../ward/news2-risk.ts';
+import { ageYears } from '../ward/ward-view.ts';
 import { GlucosePanel } from './glucose-panel.tsx';
 import { conditions, demographics, medications } from './patient-record.ts';
 import { RangePicker } from './range-picker.tsx';
-import { timeRange, type TimeRangeKey } from './time-range.ts';
+import { type TimeRangeKey, timeRange } from './time-range.ts';
 import { VitalsPanel } from './vitals-panel.tsx';
 
 /**
@@ -39,110 +39,125 @@ export function PatientPage({ patientId, canWhatIf }: { patientId: string; canWh
   const shown = displayedRisk(row?.news2 ?? null);
   const style = riskStyle(shown.risk);
 
-  if (patient.error) return <section className="page"><h1>Patient</h1><ErrorState error={patient.error} retry={patient.reload} /></section>;
-  if (!demo) return <section className="page"><h1>Patient</h1><Loading what="the patient record" /></section>;
-
-  const age = ageYears(demo.birthDate, Date.now());
+  const age = demo ? ageYears(demo.birthDate, Date.now()) : null;
+  // One page structure through loading and loaded states: the heading stays the same element, so
+  // the focus the shell puts on it after navigation is not lost when the record arrives.
   return (
     <section className="page patient-page">
       <div className="page-head patient-head">
         <div>
-          <h1>{demo.name}</h1>
-          <p className="muted">
-            {[demo.gender, age !== null ? `${age} years` : null, demo.birthDate ? `born ${demo.birthDate}` : null, demo.deceased ? 'deceased' : null]
-              .filter(Boolean)
-              .join(' · ')}
-            {' · '}
-            <span className="small">id {demo.id}</span>
-          </p>
+          <h1>{demo?.name ?? 'Patient'}</h1>
+          {demo && (
+            <p className="muted">
+              {[
+                demo.gender,
+                age !== null ? `${age} years` : null,
+                demo.birthDate ? `born ${demo.birthDate}` : null,
+                demo.deceased ? 'deceased' : null,
+              ]
+                .filter(Boolean)
+                .join(' · ')}
+              {' · '}
+              <span className="small">id {demo.id}</span>
+            </p>
+          )}
         </div>
-        <div className="head-badges">
-          {row?.news2 ? (
-            <span className="risk-badge large" style={{ background: style.background, color: style.foreground }}>
-              NEWS2 <strong>{shown.score ?? '–'}</strong> {style.label}
-              {shown.partial ? ' (partial)' : ''}
-            </span>
-          ) : null}
-          {row && row.alerts.open > 0 ? (
-            <Link to="/alerts" className="alert-count sev-high">
-              {row.alerts.open} open alert{row.alerts.open === 1 ? '' : 's'}
-            </Link>
-          ) : null}
-          {canWhatIf ? (
-            <Link to={`/patients/${id}/what-if`} className="button">
-              What-if…
-            </Link>
-          ) : null}
-        </div>
+        {demo && (
+          <div className="head-badges">
+            {row?.news2 ? (
+              <span className="risk-badge large" style={{ background: style.background, color: style.foreground }}>
+                NEWS2 <strong>{shown.score ?? '–'}</strong> {style.label}
+                {shown.partial ? ' (partial)' : ''}
+              </span>
+            ) : null}
+            {row && row.alerts.open > 0 ? (
+              <Link to="/alerts" className="alert-count sev-high">
+                {row.alerts.open} open alert{row.alerts.open === 1 ? '' : 's'}
+              </Link>
+            ) : null}
+            {canWhatIf ? (
+              <Link to={`/patients/${id}/what-if`} className="button">
+                What-if…
+              </Link>
+            ) : null}
+          </div>
+        )}
       </div>
 
-      <div className="patient-layout">
-        <aside className="record" aria-label="Record">
-          <h2>Problems</h2>
-          {conditionBundle.loading && !conditionBundle.data ? (
-            <Loading what="conditions" />
-          ) : conditionBundle.error ? (
-            <ErrorState error={conditionBundle.error} />
-          ) : problems.length === 0 ? (
-            <p className="muted">None recorded.</p>
-          ) : (
-            <ul className="record-list">
-              {problems.slice(0, 30).map((c) => (
-                <li key={c.id} className={c.active ? undefined : 'inactive'}>
-                  {c.text}
-                  <span className="muted small">
-                    {' '}
-                    {c.active ? 'active' : (c.status ?? '')}
-                    {c.date ? ` · ${c.date.slice(0, 10)}` : ''}
-                  </span>
-                </li>
-              ))}
-            </ul>
-          )}
-          <h2>Medicines</h2>
-          {medicationBundle.loading && !medicationBundle.data ? (
-            <Loading what="medicines" />
-          ) : medicationBundle.error ? (
-            <ErrorState error={medicationBundle.error} />
-          ) : medicines.length === 0 ? (
-            <p className="muted">None recorded.</p>
-          ) : (
-            <ul className="record-list">
-              {medicines.slice(0, 30).map((m) => (
-                <li key={m.id} className={m.active ? undefined : 'inactive'}>
-                  {m.text}
-                  <span className="muted small">
-                    {' '}
-                    {m.status ?? ''}
-                    {m.date ? ` · ${m.date.slice(0, 10)}` : ''}
-                  </span>
-                </li>
-              ))}
-            </ul>
-          )}
-        </aside>
-
-        <div className="streams">
-          <div className="toolbar">
-            <div className="tabs" role="group" aria-label="Data shown">
-              <button type="button" aria-pressed={view === 'vitals'} onClick={() => setQuery({ view: 'vitals' })}>
-                Vital signs
-              </button>
-              <button type="button" aria-pressed={view === 'glucose'} onClick={() => setQuery({ view: 'glucose' })}>
-                Glucose
-              </button>
-            </div>
-            <RangePicker value={range.key} onChange={(key) => setQuery({ range: key })} />
-          </div>
-          <div>
-            {view === 'vitals' ? (
-              <VitalsPanel patientId={patientId} rangeMs={range.ms} />
+      {patient.error ? (
+        <ErrorState error={patient.error} retry={patient.reload} />
+      ) : !demo ? (
+        <Loading what="the patient record" />
+      ) : (
+        <div className="patient-layout">
+          <aside className="record" aria-label="Record">
+            <h2>Problems</h2>
+            {conditionBundle.loading && !conditionBundle.data ? (
+              <Loading what="conditions" />
+            ) : conditionBundle.error ? (
+              <ErrorState error={conditionBundle.error} />
+            ) : problems.length === 0 ? (
+              <p className="muted">None recorded.</p>
             ) : (
-              <GlucosePanel patientId={patientId} rangeMs={range.ms} />
+              <ul className="record-list">
+                {problems.slice(0, 30).map((c) => (
+                  <li key={c.id} className={c.active ? undefined : 'inactive'}>
+                    {c.text}
+                    <span className="muted small">
+                      {' '}
+                      {c.active ? 'active' : (c.status ?? '')}
+                      {c.date ? ` · ${c.date.slice(0, 10)}` : ''}
+                    </span>
+                  </li>
+                ))}
+              </ul>
             )}
+            <h2>Medicines</h2>
+            {medicationBundle.loading && !medicationBundle.data ? (
+              <Loading what="medicines" />
+            ) : medicationBundle.error ? (
+              <ErrorState error={medicationBundle.error} />
+            ) : medicines.length === 0 ? (
+              <p className="muted">None recorded.</p>
+            ) : (
+              <ul className="record-list">
+                {medicines.slice(0, 30).map((m) => (
+                  <li key={m.id} className={m.active ? undefined : 'inactive'}>
+                    {m.text}
+                    <span className="muted small">
+                      {' '}
+                      {m.status ?? ''}
+                      {m.date ? ` · ${m.date.slice(0, 10)}` : ''}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </aside>
+
+          <div className="streams">
+            <div className="toolbar">
+              <fieldset className="tabs">
+                <legend className="visually-hidden">Data shown</legend>
+                <button type="button" aria-pressed={view === 'vitals'} onClick={() => setQuery({ view: 'vitals' })}>
+                  Vital signs
+                </button>
+                <button type="button" aria-pressed={view === 'glucose'} onClick={() => setQuery({ view: 'glucose' })}>
+                  Glucose
+                </button>
+              </fieldset>
+              <RangePicker value={range.key} onChange={(key) => setQuery({ range: key })} />
+            </div>
+            <div>
+              {view === 'vitals' ? (
+                <VitalsPanel patientId={patientId} rangeMs={range.ms} />
+              ) : (
+                <GlucosePanel patientId={patientId} rangeMs={range.ms} />
+              )}
+            </div>
           </div>
         </div>
-      </div>
+      )}
     </section>
   );
 }

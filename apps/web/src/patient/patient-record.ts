@@ -70,7 +70,8 @@ export function conditions(bundle: FhirBundle | undefined): RecordItem[] {
   return resources(bundle, 'Condition')
     .map((c) => {
       const status = conceptText(c['clinicalStatus']);
-      const onset = typeof c['onsetDateTime'] === 'string' ? c['onsetDateTime'] : typeof c['recordedDate'] === 'string' ? c['recordedDate'] : null;
+      const onset =
+        typeof c['onsetDateTime'] === 'string' ? c['onsetDateTime'] : typeof c['recordedDate'] === 'string' ? c['recordedDate'] : null;
       return {
         id: c.id ?? '',
         text: conceptText(c['code']) ?? 'Unnamed condition',
@@ -88,7 +89,9 @@ export function medications(bundle: FhirBundle | undefined): RecordItem[] {
       const status = typeof m['status'] === 'string' ? m['status'] : null;
       return {
         id: m.id ?? '',
-        text: conceptText(m['medicationCodeableConcept']) ?? (isObj(m['medicationReference']) ? String(m['medicationReference']['display'] ?? 'Medication') : 'Medication'),
+        text:
+          conceptText(m['medicationCodeableConcept']) ??
+          (isObj(m['medicationReference']) ? String(m['medicationReference']['display'] ?? 'Medication') : 'Medication'),
         status,
         active: status === 'active' || status === 'on-hold',
         date: typeof m['authoredOn'] === 'string' ? m['authoredOn'] : null,

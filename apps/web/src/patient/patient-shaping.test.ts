@@ -34,9 +34,27 @@ describe('record panel from FHIR R4', () => {
 
   it('orders conditions active first, newest onset first; takes text, display, then code', () => {
     const b = bundle(
-      { resourceType: 'Condition', id: 'c1', code: { coding: [{ code: '44054006', display: 'Diabetes mellitus type 2' }] }, clinicalStatus: { coding: [{ code: 'active' }] }, onsetDateTime: '2001-01-01' },
-      { resourceType: 'Condition', id: 'c2', code: { text: 'Viral sinusitis' }, clinicalStatus: { coding: [{ code: 'resolved' }] }, onsetDateTime: '2020-01-01' },
-      { resourceType: 'Condition', id: 'c3', code: { coding: [{ code: '38341003' }] }, clinicalStatus: { coding: [{ code: 'active' }] }, onsetDateTime: '2010-05-01' },
+      {
+        resourceType: 'Condition',
+        id: 'c1',
+        code: { coding: [{ code: '44054006', display: 'Diabetes mellitus type 2' }] },
+        clinicalStatus: { coding: [{ code: 'active' }] },
+        onsetDateTime: '2001-01-01',
+      },
+      {
+        resourceType: 'Condition',
+        id: 'c2',
+        code: { text: 'Viral sinusitis' },
+        clinicalStatus: { coding: [{ code: 'resolved' }] },
+        onsetDateTime: '2020-01-01',
+      },
+      {
+        resourceType: 'Condition',
+        id: 'c3',
+        code: { coding: [{ code: '38341003' }] },
+        clinicalStatus: { coding: [{ code: 'active' }] },
+        onsetDateTime: '2010-05-01',
+      },
       { resourceType: 'Observation', id: 'o1' },
     );
     expect(conditions(b).map((c) => [c.text, c.active])).toEqual([
@@ -48,8 +66,20 @@ describe('record panel from FHIR R4', () => {
 
   it('lists active medicines before stopped ones', () => {
     const b = bundle(
-      { resourceType: 'MedicationRequest', id: 'm1', status: 'stopped', medicationCodeableConcept: { text: 'Amoxicillin' }, authoredOn: '2022-01-01' },
-      { resourceType: 'MedicationRequest', id: 'm2', status: 'active', medicationCodeableConcept: { coding: [{ display: 'Metformin 500 MG' }] }, authoredOn: '2015-01-01' },
+      {
+        resourceType: 'MedicationRequest',
+        id: 'm1',
+        status: 'stopped',
+        medicationCodeableConcept: { text: 'Amoxicillin' },
+        authoredOn: '2022-01-01',
+      },
+      {
+        resourceType: 'MedicationRequest',
+        id: 'm2',
+        status: 'active',
+        medicationCodeableConcept: { coding: [{ display: 'Metformin 500 MG' }] },
+        authoredOn: '2015-01-01',
+      },
     );
     expect(medications(b).map((m) => m.text)).toEqual(['Metformin 500 MG', 'Amoxicillin']);
   });
@@ -94,12 +124,33 @@ describe('series shaping for uPlot', () => {
     expect(breakGaps(steady)).toBe(steady);
   });
 
+  it('reports the unaveraged newest reading as latest when the server sends it', () => {
+    const s = {
+      code: 'hr',
+      unit: '/min',
+      timesMs: [0, 10_000],
+      values: [80, 113],
+      bucketReadings: 2,
+      latest: { timeMs: 12_000, value: 138 },
+    };
+    expect(seriesStats(s)).toEqual({ min: 80, max: 138, latest: 138, latestMs: 12_000 });
+  });
+
   it('starts the forecast fan at the last CGM reading and keeps x strictly increasing', () => {
     const cgm = { code: '99504-3', unit: 'mg/dL', timesMs: [0, 300_000, 600_000], values: [100, 110, 120], bucketReadings: 1 };
     const fc = {
       originMs: 600_000,
       originMgDl: 120,
-      points: [{ horizonMin: 30, time: new Date(2_400_000).toISOString(), meanMgDl: 150, medianMgDl: 148, interval80MgDl: [130, 170] as const, interval95MgDl: [120, 185] as const }],
+      points: [
+        {
+          horizonMin: 30,
+          time: new Date(2_400_000).toISOString(),
+          meanMgDl: 150,
+          medianMgDl: 148,
+          interval80MgDl: [130, 170] as const,
+          interval95MgDl: [120, 185] as const,
+        },
+      ],
     };
     const [x, c, median, lo95, hi95, lo80, hi80] = glucoseWithForecast(cgm, fc);
     expect(x).toEqual([0, 300, 600, 2400]);
@@ -112,11 +163,38 @@ describe('series shaping for uPlot', () => {
 describe('insulin and meals from FHIR (as the glucose twin reads them)', () => {
   it('reads boluses, basal rates and carbohydrate intake; skips entered-in-error and other codes', () => {
     const b = bundle(
-      { resourceType: 'MedicationAdministration', status: 'completed', effectiveDateTime: '2026-01-01T08:00:00Z', dosage: { dose: { value: 6, code: 'U' } } },
-      { resourceType: 'MedicationAdministration', status: 'in-progress', effectivePeriod: { start: '2026-01-01T00:00:00Z' }, dosage: { rateQuantity: { value: 0.9, code: 'U/h' } } },
-      { resourceType: 'MedicationAdministration', status: 'entered-in-error', effectiveDateTime: '2026-01-01T09:00:00Z', dosage: { dose: { value: 9, code: 'U' } } },
-      { resourceType: 'Observation', status: 'final', effectiveDateTime: '2026-01-01T07:55:00Z', code: { coding: [{ system: 'http://loinc.org', code: '9059-7' }] }, valueQuantity: { value: 60, code: 'g' } },
-      { resourceType: 'Observation', status: 'final', effectiveDateTime: '2026-01-01T07:00:00Z', code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] }, valueQuantity: { value: 60, code: '/min' } },
+      {
+        resourceType: 'MedicationAdministration',
+        status: 'completed',
+        effectiveDateTime: '2026-01-01T08:00:00Z',
+        dosage: { dose: { value: 6, code: 'U' } },
+      },
+      {
+        resourceType: 'MedicationAdministration',
+        status: 'in-progress',
+        effectivePeriod: { start: '2026-01-01T00:00:00Z' },
+        dosage: { rateQuantity: { value: 0.9, code: 'U/h' } },
+      },
+      {
+        resourceType: 'MedicationAdministration',
+        status: 'entered-in-error',
+        effectiveDateTime: '2026-01-01T09:00:00Z',
+        dosage: { dose: { value: 9, code: 'U' } },
+      },
+      {
+        resourceType: 'Observation',
+        status: 'final',
+        effectiveDateTime: '2026-01-01T07:55:00Z',
+        code: { coding: [{ system: 'http://loinc.org', code: '9059-7' }] },
+        valueQuantity: { value: 60, code: 'g' },
+      },
+      {
+        resourceType: 'Observation',
+        status: 'final',
+        effectiveDateTime: '2026-01-01T07:00:00Z',
+        code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
+        valueQuantity: { value: 60, code: '/min' },
+      },
     );
     expect(treatmentEvents([b]).map((e) => [e.kind, e.amount, e.unit])).toEqual([
       ['basal', 0.9, 'U/h'],

@@ -76,7 +76,11 @@ export function seriesStats(s: ReadingSeries | undefined): { min: number; max: n
     if (v < min) min = v;
     if (v > max) max = v;
   });
-  return Number.isNaN(latest) ? null : { min, max, latest, latestMs };
+  if (Number.isNaN(latest)) return null;
+  // The server's unaveraged newest reading wins over the last (possibly averaged) point.
+  return s.latest
+    ? { min: Math.min(min, s.latest.value), max: Math.max(max, s.latest.value), latest: s.latest.value, latestMs: s.latest.timeMs }
+    : { min, max, latest, latestMs };
 }
 
 /**
@@ -105,7 +109,13 @@ export function glucoseWithForecast(
       [forecast.originMgDl, forecast.originMgDl, forecast.originMgDl, forecast.originMgDl, forecast.originMgDl],
       ...forecast.points.map(
         (p) =>
-          [p.medianMgDl, p.interval95MgDl[0], p.interval95MgDl[1], p.interval80MgDl[0], p.interval80MgDl[1]] as [number, number, number, number, number],
+          [p.medianMgDl, p.interval95MgDl[0], p.interval95MgDl[1], p.interval80MgDl[0], p.interval80MgDl[1]] as [
+            number,
+            number,
+            number,
+            number,
+            number,
+          ],
       ),
     ];
     fanTimes.forEach((t, j) => {

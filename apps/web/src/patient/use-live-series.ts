@@ -15,14 +15,25 @@ export function useLiveSeries(patientId: string, codes: readonly string[], range
   const scheduled = useRef<ReturnType<typeof setTimeout> | null>(null);
   const key = codes.join(',');
 
-  useEffect(() => {
+  // A different patient, code set or range starts empty rather than showing the previous one.
+  const identity = `${patientId}|${key}|${rangeMs}`;
+  const shown = useRef(identity);
+  if (shown.current !== identity) {
+    shown.current = identity;
     setData(undefined);
-  }, [patientId, key, rangeMs]);
+  }
 
+  // `tick` refetches the same window (events, timer, retry).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: tick is the refetch trigger.
   useEffect(() => {
     const controller = new AbortController();
     const toMs = Date.now() + 60_000;
-    const q = new URLSearchParams({ code: key, from: new Date(toMs - rangeMs).toISOString(), to: new Date(toMs).toISOString(), maxPoints: String(maxPoints) });
+    const q = new URLSearchParams({
+      code: key,
+      from: new Date(toMs - rangeMs).toISOString(),
+      to: new Date(toMs).toISOString(),
+      maxPoints: String(maxPoints),
+    });
     lastFetch.current = Date.now();
     apiJson<SeriesResponse>(`/twins/${encodeURIComponent(patientId)}/series?${q.toString()}`, { signal: controller.signal }).then(
       (d) => {

@@ -17,8 +17,26 @@ export interface VitalChartSpec {
 }
 
 export const vitalCharts: readonly VitalChartSpec[] = [
-  { key: 'hr', label: 'Heart rate', unit: '/min', codes: ['8867-4'], seriesLabels: ['Heart rate'], band: 'heartRate', range: [30, 180], decimals: 0 },
-  { key: 'rr', label: 'Respiratory rate', unit: '/min', codes: ['9279-1'], seriesLabels: ['Respiratory rate'], band: 'respiratoryRate', range: [4, 40], decimals: 0 },
+  {
+    key: 'hr',
+    label: 'Heart rate',
+    unit: '/min',
+    codes: ['8867-4'],
+    seriesLabels: ['Heart rate'],
+    band: 'heartRate',
+    range: [30, 180],
+    decimals: 0,
+  },
+  {
+    key: 'rr',
+    label: 'Respiratory rate',
+    unit: '/min',
+    codes: ['9279-1'],
+    seriesLabels: ['Respiratory rate'],
+    band: 'respiratoryRate',
+    range: [4, 40],
+    decimals: 0,
+  },
   { key: 'spo2', label: 'SpO₂', unit: '%', codes: ['2708-6'], seriesLabels: ['SpO₂'], band: 'spo2', range: [80, 100], decimals: 0 },
   {
     key: 'bp',
@@ -30,7 +48,16 @@ export const vitalCharts: readonly VitalChartSpec[] = [
     range: [40, 200],
     decimals: 0,
   },
-  { key: 'temp', label: 'Temperature', unit: '°C', codes: ['8310-5'], seriesLabels: ['Temperature'], band: 'temperature', range: [34, 41], decimals: 1 },
+  {
+    key: 'temp',
+    label: 'Temperature',
+    unit: '°C',
+    codes: ['8310-5'],
+    seriesLabels: ['Temperature'],
+    band: 'temperature',
+    range: [34, 41],
+    decimals: 1,
+  },
 ];
 
 export const wardVitalCodes = {

@@ -1,17 +1,17 @@
 import { useMemo, useRef } from 'react';
 import type uPlot from 'uplot';
 import type { AlertList, AlertView } from '../api/api-types.ts';
+import { useTwinEvents } from '../app/event-hub.tsx';
 import { type EventMarker, eventMarkersPlugin, timeAxisValues, valueBandsPlugin } from '../charts/chart-plugins.ts';
 import { bandHalfStep, news2Bands } from '../charts/news2-bands.ts';
 import { UPlotChart } from '../charts/uplot-chart.tsx';
-import { useTwinEvents } from '../app/event-hub.tsx';
-import { subScoreColour } from '../ward/news2-risk.ts';
 import { clockTime } from '../ui/format-time.ts';
 import { Empty, ErrorState, Loading } from '../ui/status.tsx';
 import { useApi } from '../ui/use-api.ts';
+import { subScoreColour } from '../ward/news2-risk.ts';
 import { alignSeries, breakGaps, seriesStats } from './series-shape.ts';
-import { type VitalChartSpec, vitalCharts } from './vital-signs.ts';
 import { useLiveSeries } from './use-live-series.ts';
+import { type VitalChartSpec, vitalCharts } from './vital-signs.ts';
 
 /**
  * One chart per bedside vital sign over the chosen range, the NEWS2 Chart 1 bands shaded behind
@@ -19,17 +19,26 @@ import { useLiveSeries } from './use-live-series.ts';
  * together across the charts.
  */
 const allCodes = vitalCharts.flatMap((s) => s.codes);
-const severityColour: Readonly<Record<string, string>> = { critical: '#a0001c', high: '#c8102e', medium: '#d35400', low: '#8a6d00', info: '#4a5a6a' };
+const severityColour: Readonly<Record<string, string>> = {
+  critical: '#a0001c',
+  high: '#c8102e',
+  medium: '#d35400',
+  low: '#8a6d00',
+  info: '#4a5a6a',
+};
 const seriesColours = ['#0b5cad', '#6a3d9a'];
 type SeriesStats = ReturnType<typeof seriesStats>;
 
 export function VitalsPanel({ patientId, rangeMs }: { patientId: string; rangeMs: number }) {
-  const { data, error, reload } = useLiveSeries(patientId, allCodes, rangeMs);
+  const { data, error, reload } = useLiveSeries(patientId, allCodes, rangeMs, 4000);
   const since = useMemo(() => new Date(Date.now() - rangeMs).toISOString(), [rangeMs]);
   const alerts = useApi<AlertList>(`/alerts?patient=${encodeURIComponent(patientId)}&since=${encodeURIComponent(since)}&_count=500`);
   useTwinEvents((e) => {
     if (e.type === 'alert' && e.patientId === patientId) alerts.reload();
   });
+  // Every chart shows the whole chosen window up to now, however sparse the data.
+  const xWindow = useRef<[number, number]>([0, 1]);
+  xWindow.current = data ? [Date.parse(data.from) / 1000, Date.now() / 1000] : [Date.now() / 1000 - rangeMs / 1000, Date.now() / 1000];
   const markers = useRef<EventMarker[]>([]);
   markers.current = (alerts.data?.alerts ?? []).map((a: AlertView) => ({
     x: Date.parse(a.openedAt) / 1000,
@@ -45,7 +54,13 @@ export function VitalsPanel({ patientId, rangeMs }: { patientId: string; rangeMs
         const one = byCode.get(c);
         return one ? breakGaps(one) : undefined;
       });
-      return { spec, aligned: alignSeries(series), stats: seriesStats(series[0]), second: seriesStats(series[1]), any: series.some(Boolean) };
+      return {
+        spec,
+        aligned: alignSeries(series),
+        stats: seriesStats(series[0]),
+        second: seriesStats(series[1]),
+        any: series.some(Boolean),
+      };
     });
   }, [data]);
 
@@ -62,7 +77,16 @@ export function VitalsPanel({ patientId, rangeMs }: { patientId: string; rangeMs
         </p>
       )}
       {charts.map((c) => (
-        <VitalChart key={c.spec.key} spec={c.spec} data={c.aligned} stats={c.stats} second={c.second} patientId={patientId} markers={markers} />
+        <VitalChart
+          key={c.spec.key}
+          spec={c.spec}
+          data={c.aligned}
+          stats={c.stats}
+          second={c.second}
+          patientId={patientId}
+          markers={markers}
+          xWindow={xWindow}
+        />
       ))}
     </div>
   );
@@ -75,6 +99,7 @@ function VitalChart({
   second,
   patientId,
   markers,
+  xWindow,
 }: {
   spec: VitalChartSpec;
   data: uPlot.AlignedData;
@@ -82,6 +107,7 @@ function VitalChart({
   second: SeriesStats;
   patientId: string;
   markers: { current: EventMarker[] };
+  xWindow: { current: [number, number] };
 }) {
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(() => {
     const half = spec.band ? bandHalfStep(spec.band) : 0;
@@ -94,10 +120,13 @@ function VitalChart({
     return {
       cursor: { sync: { key: `vitals-${patientId}` } },
       scales: {
-        x: { time: true },
+        x: { time: true, range: () => xWindow.current },
         y: { range: (_u, min, max) => [Math.min(spec.range[0], min ?? spec.range[0]), Math.max(spec.range[1], max ?? spec.range[1])] },
       },
-      axes: [{ stroke: '#33404d', grid: { stroke: '#e3e8ee' }, values: timeAxisValues }, { stroke: '#33404d', grid: { stroke: '#e3e8ee' }, size: 44 }],
+      axes: [
+        { stroke: '#33404d', grid: { stroke: '#e3e8ee' }, values: timeAxisValues },
+        { stroke: '#33404d', grid: { stroke: '#e3e8ee' }, size: 44 },
+      ],
       series: [
         {},
         ...spec.seriesLabels.map((label, i) => ({
@@ -111,7 +140,7 @@ function VitalChart({
       legend: { live: true },
       plugins: [valueBandsPlugin(bands), eventMarkersPlugin(() => markers.current)],
     };
-  }, [spec, patientId, markers]);
+  }, [spec, patientId, markers, xWindow]);
   const label = `${spec.label} (${spec.unit})`;
   if (!stats) {
     return (
@@ -138,8 +167,8 @@ function VitalChart({
         label={`${label} chart`}
         summary={
           <span className="visually-hidden">
-            {spec.label}: latest {stats.latest.toFixed(spec.decimals)} {spec.unit} at {clockTime(stats.latestMs)}, lowest {stats.min.toFixed(spec.decimals)},
-            highest {stats.max.toFixed(spec.decimals)} in this period.
+            {spec.label}: latest {stats.latest.toFixed(spec.decimals)} {spec.unit} at {clockTime(stats.latestMs)}, lowest{' '}
+            {stats.min.toFixed(spec.decimals)}, highest {stats.max.toFixed(spec.decimals)} in this period.
           </span>
         }
       />

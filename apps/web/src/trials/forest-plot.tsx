@@ -12,7 +12,12 @@ export function ForestPlot({ rows }: { rows: readonly ComparisonRow[] }) {
   const plotW = width - labelW - 20;
   const height = rows.length * rowH + 24;
   return (
-    <svg className="forest-plot" viewBox={`0 0 ${width} ${height}`} role="img" aria-label="Forest plot of the comparisons (see the table below)">
+    <svg
+      className="forest-plot"
+      viewBox={`0 0 ${width} ${height}`}
+      role="img"
+      aria-label="Forest plot of the comparisons (see the table below)"
+    >
       <line x1={labelW + plotW / 2} x2={labelW + plotW / 2} y1={0} y2={height - 18} stroke="#8893a0" strokeDasharray="3 3" />
       <text x={labelW + plotW / 2} y={height - 4} textAnchor="middle" fontSize="11" fill="#33404d">
         0 (no difference)

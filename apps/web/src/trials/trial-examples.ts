@@ -15,7 +15,16 @@ export const trialExamples: readonly { readonly key: string; readonly label: str
       design: 'crossover',
       population: {
         source: 'simglucose',
-        patients: ['adult#001', 'adult#002', 'adult#003', 'adult#004', 'adolescent#001', 'adolescent#002', 'adolescent#003', 'adolescent#004'],
+        patients: [
+          'adult#001',
+          'adult#002',
+          'adult#003',
+          'adult#004',
+          'adolescent#001',
+          'adolescent#002',
+          'adolescent#003',
+          'adolescent#004',
+        ],
       },
       days: 2,
       seed: 7,

@@ -40,7 +40,9 @@ export function TrialPage({ trialId }: { trialId: string }) {
   const succeeded = status?.state === 'succeeded';
   useEffect(() => {
     if (!succeeded) return;
-    apiJson<TrialSummary>(`/trials/${id}/summary`).then(setSummary, (e: unknown) => setError(e instanceof ApiError ? e : new ApiError(0, String(e))));
+    apiJson<TrialSummary>(`/trials/${id}/summary`).then(setSummary, (e: unknown) =>
+      setError(e instanceof ApiError ? e : new ApiError(0, String(e))),
+    );
     apiResponse(`/trials/${id}/report`, { accept: 'text/html' })
       .then((r) => r.text())
       .then(setReport, () => setReport(null));
@@ -49,52 +51,62 @@ export function TrialPage({ trialId }: { trialId: string }) {
   const endpoints = useMemo(() => (summary ? endpointRows(summary) : []), [summary]);
   const comparisons = useMemo(() => (summary ? comparisonRows(summary) : []), [summary]);
 
-  if (error && !status) return <section className="page"><h1>Trial</h1><ErrorState error={error} /></section>;
-  if (!status) return <section className="page"><h1>Trial</h1><Loading what="the trial" /></section>;
-  const p = status.progress;
+  const p = status?.progress ?? null;
   const done = p ? p.patientDaysDone : 0;
   const total = p ? p.patientDaysTotal : 0;
-  const percent = total > 0 ? Math.round((100 * done) / total) : status.state === 'succeeded' ? 100 : 0;
+  const percent = total > 0 ? Math.round((100 * done) / total) : status?.state === 'succeeded' ? 100 : 0;
+  // The heading stays one element while the trial loads (focus after navigation lands on it).
   return (
     <section className="page trial-page">
       <div className="page-head">
         <div>
-          <h1>Trial {status.name}</h1>
+          <h1>Trial {status?.name ?? ''}</h1>
           <p className="muted">
-            <Link to="/trials">All trials</Link> · id {status.id} · created {clockTime(status.createdAt)}
+            <Link to="/trials">All trials</Link> · id {trialId}
+            {status ? ` · created ${clockTime(status.createdAt)}` : ''}
           </p>
         </div>
-        <span className={`state-badge state-${status.state}`}>{status.state}</span>
+        {status && <span className={`state-badge state-${status.state}`}>{status.state}</span>}
       </div>
-      <div className="card">
-        <div className="progress-row">
-          <progress id="trial-progress" max={100} value={percent} aria-label="Trial progress" />
-          <span aria-live="polite">
-            {percent} %{p ? ` · ${p.patientsDone}/${p.patientsTotal} patients · ${p.patientDaysDone}/${p.patientDaysTotal} patient-days` : ''}
-            {p?.etaMs && status.state === 'running' ? ` · about ${Math.ceil(p.etaMs / 1000)} s left` : ''}
-            {p?.phase === 'aggregating' ? ' · aggregating' : ''}
-          </span>
-        </div>
-        {status.error && (
-          <div className="form-error" role="alert">
-            <p>{status.error.message}</p>
-            <ul>
-              {status.error.problems.map((x) => (
-                <li key={`${x.expression ?? ''}${x.message}`}>
-                  {x.expression ? <code>{x.expression}</code> : null} {x.message}
-                </li>
-              ))}
-            </ul>
+      {!status ? (
+        error ? (
+          <ErrorState error={error} />
+        ) : (
+          <Loading what="the trial" />
+        )
+      ) : (
+        <div className="card">
+          <div className="progress-row">
+            <progress id="trial-progress" max={100} value={percent} aria-label="Trial progress" />
+            <span aria-live="polite">
+              {percent} %
+              {p ? ` · ${p.patientsDone}/${p.patientsTotal} patients · ${p.patientDaysDone}/${p.patientDaysTotal} patient-days` : ''}
+              {p?.etaMs && status.state === 'running' ? ` · about ${Math.ceil(p.etaMs / 1000)} s left` : ''}
+              {p?.phase === 'aggregating' ? ' · aggregating' : ''}
+            </span>
           </div>
-        )}
-      </div>
+          {status.error && (
+            <div className="form-error" role="alert">
+              <p>{status.error.message}</p>
+              <ul>
+                {status.error.problems.map((x) => (
+                  <li key={`${x.expression ?? ''}${x.message}`}>
+                    {x.expression ? <code>{x.expression}</code> : null} {x.message}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+        </div>
+      )}
       {succeeded && !summary && <Loading what="results" />}
       {summary && (
         <>
           <section className="card" aria-labelledby="cmp-h">
             <h2 id="cmp-h">Comparisons</h2>
             <p className="muted small">
-              {summary.patients} patients, {summary.patientDays} patient-days, {summary.protocol.design} design. Differences with 95 % confidence intervals.
+              {summary.patients} patients, {summary.patientDays} patient-days, {summary.protocol.design} design. Differences with 95 %
+              confidence intervals.
             </p>
             <ForestPlot rows={comparisons} />
             <div className="table-scroll">

@@ -28,7 +28,14 @@ const summary: TrialSummary = {
 
 describe('trial summary tables', () => {
   it('rounds to about 3 significant digits and formats small p-values', () => {
-    expect([num(71.234), num(9.87), num(0.012345), num(123.4), num(0), num(Number.NaN)]).toEqual(['71.2', '9.87', '0.0123', '123', '0', '—']);
+    expect([num(71.234), num(9.87), num(0.012345), num(123.4), num(0), num(Number.NaN)]).toEqual([
+      '71.2',
+      '9.87',
+      '0.0123',
+      '123',
+      '0',
+      '—',
+    ]);
     expect([pValue(0.0004), pValue(0.0412), pValue(Number.NaN)]).toEqual(['< 0.001', '0.041', '—']);
   });
 

@@ -1,5 +1,5 @@
 import { type ChangeEvent, useId, useState } from 'react';
-import { ApiError, apiJson } from '../api/api-client.ts';
+import { type ApiError, apiJson } from '../api/api-client.ts';
 import type { TrialStatus } from '../api/api-types.ts';
 import { Link, navigate } from '../app/router.tsx';
 import { clockTime } from '../ui/format-time.ts';
@@ -124,7 +124,8 @@ export function TrialsPage() {
             <ul className="record-list">
               {recent.map((t) => (
                 <li key={t.id}>
-                  <Link to={`/trials/${encodeURIComponent(t.id)}`}>{t.name}</Link> <span className="muted small">{clockTime(t.createdAt)}</span>
+                  <Link to={`/trials/${encodeURIComponent(t.id)}`}>{t.name}</Link>{' '}
+                  <span className="muted small">{clockTime(t.createdAt)}</span>
                 </li>
               ))}
             </ul>

@@ -20,6 +20,7 @@ export function useApi<T>(path: string | null): ApiState<T> {
   const [tick, setTick] = useState(0);
   const lastPath = useRef(path);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: tick is the reload trigger.
   useEffect(() => {
     if (path === null) {
       setLoading(false);
@@ -44,7 +45,6 @@ export function useApi<T>(path: string | null): ApiState<T> {
       },
     );
     return () => controller.abort();
-    // `tick` forces a reload of the same path.
   }, [path, tick]);
 
   const reload = useCallback(() => setTick((t) => t + 1), []);

@@ -37,10 +37,20 @@ export function vitalCell(kind: Kind, vital: WardVital | undefined, nowMs: numbe
   const stale = nowMs - Date.parse(vital.time) > windowsMin[kind] * 60_000;
   switch (kind) {
     case 'rr':
-      return { text: String(Math.round(vital.value)), subScore: safeScore(news2RespiratoryRateScore, vital.value), stale, time: vital.time };
+      return {
+        text: String(Math.round(vital.value)),
+        subScore: safeScore(news2RespiratoryRateScore, vital.value),
+        stale,
+        time: vital.time,
+      };
     case 'spo2':
       // Scale 2 needs the oxygen status; the cell colour is shown for scale 1 only.
-      return { text: `${Math.round(vital.value)}`, subScore: spo2Scale === 1 ? safeScore(news2Spo2Scale1Score, vital.value) : null, stale, time: vital.time };
+      return {
+        text: `${Math.round(vital.value)}`,
+        subScore: spo2Scale === 1 ? safeScore(news2Spo2Scale1Score, vital.value) : null,
+        stale,
+        time: vital.time,
+      };
     case 'hr':
       return { text: String(Math.round(vital.value)), subScore: safeScore(news2HeartRateScore, vital.value), stale, time: vital.time };
     case 'temp':

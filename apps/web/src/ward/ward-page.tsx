@@ -96,7 +96,11 @@ export function WardPage() {
         </div>
         <div className="field">
           <label htmlFor={ids.risk}>NEWS2 risk at least</label>
-          <select id={ids.risk} value={filter.minRisk} onChange={(e) => setFilter({ ...filter, minRisk: e.target.value as News2ClinicalRisk | 'all' })}>
+          <select
+            id={ids.risk}
+            value={filter.minRisk}
+            onChange={(e) => setFilter({ ...filter, minRisk: e.target.value as News2ClinicalRisk | 'all' })}
+          >
             <option value="all">Any</option>
             <option value="low-medium">Low–medium</option>
             <option value="medium">Medium</option>
@@ -104,19 +108,25 @@ export function WardPage() {
           </select>
         </div>
         <div className="field check">
-          <input id={ids.alerts} type="checkbox" checked={filter.openAlertsOnly} onChange={(e) => setFilter({ ...filter, openAlertsOnly: e.target.checked })} />
+          <input
+            id={ids.alerts}
+            type="checkbox"
+            checked={filter.openAlertsOnly}
+            onChange={(e) => setFilter({ ...filter, openAlertsOnly: e.target.checked })}
+          />
           <label htmlFor={ids.alerts}>Open alerts only</label>
         </div>
         <div className="field check">
-          <input id={ids.all} type="checkbox" checked={filter.includeUnmonitored} onChange={(e) => setFilter({ ...filter, includeUnmonitored: e.target.checked })} />
+          <input
+            id={ids.all}
+            type="checkbox"
+            checked={filter.includeUnmonitored}
+            onChange={(e) => setFilter({ ...filter, includeUnmonitored: e.target.checked })}
+          />
           <label htmlFor={ids.all}>Include patients without readings</label>
         </div>
       </form>
-      {state.lastAnnouncement && (
-        <p className="latest-alert">
-          {state.lastAnnouncement.text}
-        </p>
-      )}
+      {state.lastAnnouncement && <p className="latest-alert">{state.lastAnnouncement.text}</p>}
       {error && <ErrorState error={error} retry={() => void loadAll()} />}
       {state.loadedAtMs === null && !error ? (
         <Loading what="the ward" />

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertView, TwinEvent, WardPatient } from '../api/api-types.ts';
-import { defaultWardFilter, wardRows } from './ward-view.ts';
 import { initialWardState, type WardState, wardReducer } from './ward-state.ts';
+import { defaultWardFilter, wardRows } from './ward-view.ts';
 
 const t0 = Date.UTC(2026, 0, 1, 12, 0);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -88,7 +88,10 @@ describe('ward reducer (summary + /events stream)', () => {
     let s = loaded();
     s = wardReducer(s, { type: 'event', event: event(3, 'alert', 'p1', t0, { transition: 'opened', alert: alert('a1', 'p1', 'open') }) });
     expect(s.lastAnnouncement).toEqual({ id: 3, text: 'New high alert for Ann Ash: NEWS2 7' });
-    expect(wardRows(s.rows, s.alerts, defaultWardFilter).find((r) => r.patient.id === 'p1')).toMatchObject({ openAlerts: 1, highestSeverity: 'high' });
+    expect(wardRows(s.rows, s.alerts, defaultWardFilter).find((r) => r.patient.id === 'p1')).toMatchObject({
+      openAlerts: 1,
+      highestSeverity: 'high',
+    });
     s = wardReducer(s, {
       type: 'event',
       event: event(4, 'alert', 'p1', t0, { transition: 'acknowledged', alert: alert('a1', 'p1', 'acknowledged') }),
@@ -98,7 +101,10 @@ describe('ward reducer (summary + /events stream)', () => {
       openAlerts: 0,
       acknowledgedAlerts: 1,
     });
-    s = wardReducer(s, { type: 'event', event: event(5, 'alert', 'p1', t0, { transition: 'resolved', alert: alert('a1', 'p1', 'resolved') }) });
+    s = wardReducer(s, {
+      type: 'event',
+      event: event(5, 'alert', 'p1', t0, { transition: 'resolved', alert: alert('a1', 'p1', 'resolved') }),
+    });
     expect(s.alerts?.size).toBe(0);
   });
 
@@ -109,7 +115,9 @@ describe('ward reducer (summary + /events stream)', () => {
     const cgm = (id: number, minutes: number, mgDl: number) =>
       wardReducer(s, {
         type: 'event',
-        event: event(id, 'reading', 'p1', t0 + minutes * 60_000, { readings: [{ code: '99504-3', value: mgDl, timeMs: t0 + minutes * 60_000 }] }),
+        event: event(id, 'reading', 'p1', t0 + minutes * 60_000, {
+          readings: [{ code: '99504-3', value: mgDl, timeMs: t0 + minutes * 60_000 }],
+        }),
       });
     s = cgm(7, 10, 120);
     s = cgm(8, 0, 110);
@@ -124,8 +132,12 @@ describe('ward view: filter and sort', () => {
     const rows = new Map<string, WardPatient>(
       [
         patient('p1', 'Cara Cole'),
-        patient('p2', 'Abe Ames', { news2: { total: 5, partialTotal: 5, complete: true, redFlag: false, clinicalRisk: 'medium', time: iso(t0) } }),
-        patient('p3', 'Dan Dale', { news2: { total: 6, partialTotal: 6, complete: true, redFlag: false, clinicalRisk: 'medium', time: iso(t0) } }),
+        patient('p2', 'Abe Ames', {
+          news2: { total: 5, partialTotal: 5, complete: true, redFlag: false, clinicalRisk: 'medium', time: iso(t0) },
+        }),
+        patient('p3', 'Dan Dale', {
+          news2: { total: 6, partialTotal: 6, complete: true, redFlag: false, clinicalRisk: 'medium', time: iso(t0) },
+        }),
         patient('p4', 'Eve Eng', { news2: null, vitals: {} }),
         patient('p5', 'Bea Best'),
       ].map((p) => [p.id, p]),
@@ -145,7 +157,12 @@ describe('ward view: filter and sort', () => {
     for (let i = 0; i < 200; i++) {
       const total = i % 10;
       const risk = total >= 7 ? 'high' : total >= 5 ? 'medium' : 'low';
-      rows.set(`p${i}`, patient(`p${i}`, `Patient ${i}`, { news2: { total, partialTotal: total, complete: true, redFlag: false, clinicalRisk: risk, time: iso(t0) } }));
+      rows.set(
+        `p${i}`,
+        patient(`p${i}`, `Patient ${i}`, {
+          news2: { total, partialTotal: total, complete: true, redFlag: false, clinicalRisk: risk, time: iso(t0) },
+        }),
+      );
     }
     const view = wardRows(rows, new Map(), defaultWardFilter);
     expect(view).toHaveLength(200);

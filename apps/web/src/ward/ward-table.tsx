@@ -66,7 +66,7 @@ const WardRow = memo(function WardRow({ row, nowMinute }: { row: WardRowView; no
   const latestGlucose = p.glucose.at(-1);
   const trend = glucoseTrend(p.glucose);
   const times = [...Object.values(p.vitals).map((v) => v.time), ...(latestGlucose ? [latestGlucose.time] : [])];
-  const updated = times.length > 0 ? times.reduce((a, b) => (a > b ? a : b)) : null;
+  const updatedMs = times.length > 0 ? Math.max(...times.map((t) => Date.parse(t))) : null;
   return (
     <tr className={row.rank >= 4 ? 'row-high' : undefined} data-patient={p.id}>
       <th scope="row">
@@ -92,7 +92,11 @@ const WardRow = memo(function WardRow({ row, nowMinute }: { row: WardRowView; no
             key={i}
             className={`vital${c.stale ? ' stale' : ''}`}
             style={colour ? { background: colour } : undefined}
-            title={c.time ? `${c.stale ? 'Out of date: ' : ''}measured ${ageText(c.time, nowMs)}${c.subScore ? `, NEWS2 sub-score ${c.subScore}` : ''}` : 'No reading'}
+            title={
+              c.time
+                ? `${c.stale ? 'Out of date: ' : ''}measured ${ageText(c.time, nowMs)}${c.subScore ? `, NEWS2 sub-score ${c.subScore}` : ''}`
+                : 'No reading'
+            }
           >
             {c.text}
             {c.subScore ? <span className="visually-hidden">, sub-score {c.subScore}</span> : null}
@@ -117,15 +121,11 @@ const WardRow = memo(function WardRow({ row, nowMinute }: { row: WardRowView; no
         )}
       </td>
       <td>
-        {row.openAlerts > 0 ? (
-          <span className={`alert-count sev-${row.highestSeverity ?? 'info'}`}>
-            {row.openAlerts} open
-          </span>
-        ) : null}
+        {row.openAlerts > 0 ? <span className={`alert-count sev-${row.highestSeverity ?? 'info'}`}>{row.openAlerts} open</span> : null}
         {row.acknowledgedAlerts > 0 ? <span className="muted small"> {row.acknowledgedAlerts} ack’d</span> : null}
         {row.openAlerts === 0 && row.acknowledgedAlerts === 0 ? <span className="muted">none</span> : null}
       </td>
-      <td className="muted small">{updated ? ageText(updated, nowMs) : '—'}</td>
+      <td className="muted small">{updatedMs !== null ? ageText(updatedMs, nowMs) : '—'}</td>
     </tr>
   );
 });

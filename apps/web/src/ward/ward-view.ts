@@ -85,7 +85,8 @@ export function compareRows(a: WardRowView, b: WardRowView): number {
     b.rank - a.rank ||
     (b.score ?? -1) - (a.score ?? -1) ||
     b.openAlerts - a.openAlerts ||
-    (b.highestSeverity === null ? -1 : severityRank[b.highestSeverity]) - (a.highestSeverity === null ? -1 : severityRank[a.highestSeverity]) ||
+    (b.highestSeverity === null ? -1 : severityRank[b.highestSeverity]) -
+      (a.highestSeverity === null ? -1 : severityRank[a.highestSeverity]) ||
     a.patient.name.localeCompare(b.patient.name) ||
     a.patient.id.localeCompare(b.patient.id)
   );

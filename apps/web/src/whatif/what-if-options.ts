@@ -67,8 +67,10 @@ export function toSimulateOptions(drafts: readonly OptionDraft[], horizonMin: nu
     for (const i of draft.interventions) {
       const where = `Option ${d + 1}, ${describeIntervention(i)}`;
       const limits = interventionLimits[i.kind];
-      if (!(i.amount >= limits.min && i.amount <= limits.max)) problems.push(`${where}: amount must be ${limits.min}–${limits.max} ${limits.unit}`);
-      if (!(Number.isInteger(i.inMin) && i.inMin >= 0 && i.inMin < horizonMin)) problems.push(`${where}: start must be 0–${horizonMin - 1} min from now`);
+      if (!(i.amount >= limits.min && i.amount <= limits.max))
+        problems.push(`${where}: amount must be ${limits.min}–${limits.max} ${limits.unit}`);
+      if (!(Number.isInteger(i.inMin) && i.inMin >= 0 && i.inMin < horizonMin))
+        problems.push(`${where}: start must be 0–${horizonMin - 1} min from now`);
       switch (i.kind) {
         case 'bolus':
           boluses.push({ inMin: i.inMin, units: i.amount });

@@ -64,7 +64,8 @@ export function WhatIfPage({ patientId }: { patientId: string }) {
         <div>
           <h1>What-if{patient.data ? `: ${humanName(patient.data)}` : ''}</h1>
           <p className="muted">
-            Simulate treatment options on this patient’s glucose twin. <Link to={`/patients/${id}?view=glucose`}>Back to the glucose view</Link>
+            Simulate treatment options on this patient’s glucose twin.{' '}
+            <Link to={`/patients/${id}?view=glucose`}>Back to the glucose view</Link>
           </p>
         </div>
       </div>
@@ -139,15 +140,28 @@ function OptionEditor({
   onRemove: (() => void) | undefined;
 }) {
   const base = useId();
-  const setIntervention = (k: number, next: Intervention) => onChange({ ...draft, interventions: draft.interventions.map((x, j) => (j === k ? next : x)) });
+  const setIntervention = (k: number, next: Intervention) =>
+    onChange({ ...draft, interventions: draft.interventions.map((x, j) => (j === k ? next : x)) });
   const add = (kind: InterventionKind) =>
-    onChange({ ...draft, interventions: [...draft.interventions, { kind, amount: kind === 'bolus' ? 2 : kind === 'meal' ? 45 : 0.5, inMin: 0, durationMin: 60 }] });
+    onChange({
+      ...draft,
+      interventions: [
+        ...draft.interventions,
+        { kind, amount: kind === 'bolus' ? 2 : kind === 'meal' ? 45 : 0.5, inMin: 0, durationMin: 60 },
+      ],
+    });
   return (
     <fieldset className="card option-card">
       <legend>Option {index + 1}</legend>
       <div className="field">
         <label htmlFor={`${base}-label`}>Label</label>
-        <input id={`${base}-label`} value={draft.label} placeholder={optionLabel({ ...draft, label: '' })} maxLength={80} onChange={(e) => onChange({ ...draft, label: e.target.value })} />
+        <input
+          id={`${base}-label`}
+          value={draft.label}
+          placeholder={optionLabel({ ...draft, label: '' })}
+          maxLength={80}
+          onChange={(e) => onChange({ ...draft, label: e.target.value })}
+        />
       </div>
       {draft.interventions.length === 0 && <p className="muted small">No events: the logged treatments only.</p>}
       {draft.interventions.map((iv, k) => {
@@ -155,7 +169,8 @@ function OptionEditor({
         const fid = `${base}-${k}`;
         return (
           // biome-ignore lint/suspicious/noArrayIndexKey: events are edited in place, by position.
-          <div className="intervention" key={k} role="group" aria-label={describeIntervention(iv)}>
+          <fieldset className="intervention" key={k}>
+            <legend className="visually-hidden">{describeIntervention(iv)}</legend>
             <span className={`tag tag-${iv.kind}`}>{iv.kind}</span>
             <label htmlFor={`${fid}-amount`} className="visually-hidden">
               Amount ({limits.unit})
@@ -171,7 +186,15 @@ function OptionEditor({
             />
             <span aria-hidden="true">{limits.unit}</span>
             <label htmlFor={`${fid}-at`}>at +</label>
-            <input id={`${fid}-at`} type="number" min={0} max={horizonMin - 1} step={1} value={iv.inMin} onChange={(e) => setIntervention(k, { ...iv, inMin: Number(e.target.value) })} />
+            <input
+              id={`${fid}-at`}
+              type="number"
+              min={0}
+              max={horizonMin - 1}
+              step={1}
+              value={iv.inMin}
+              onChange={(e) => setIntervention(k, { ...iv, inMin: Number(e.target.value) })}
+            />
             <span>min</span>
             {iv.kind === 'basal' && (
               <>
@@ -188,10 +211,15 @@ function OptionEditor({
                 <span>min</span>
               </>
             )}
-            <button type="button" className="icon-button" aria-label={`Remove ${describeIntervention(iv)}`} onClick={() => onChange({ ...draft, interventions: draft.interventions.filter((_, j) => j !== k) })}>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={`Remove ${describeIntervention(iv)}`}
+              onClick={() => onChange({ ...draft, interventions: draft.interventions.filter((_, j) => j !== k) })}
+            >
               ×
             </button>
-          </div>
+          </fieldset>
         );
       })}
       <div className="add-row">
@@ -226,8 +254,8 @@ function WhatIfResults({ result }: { result: SimulateResult }) {
     <div className="whatif-results">
       <h2>Results from {clockTime(result.origin.time)}</h2>
       <p className="muted small">
-        Starting at {Math.round(result.origin.lastReadingMgDl)} mg/dL (last CGM reading), {result.horizonMin / 60} h ahead. Shaded: 25–75 % (dark) and 5–95 %
-        (light) of plasma-glucose trajectories; green band 70–180 mg/dL.
+        Starting at {Math.round(result.origin.lastReadingMgDl)} mg/dL (last CGM reading), {result.horizonMin / 60} h ahead. Shaded: 25–75 %
+        (dark) and 5–95 % (light) of plasma-glucose trajectories; green band 70–180 mg/dL.
       </p>
       <div className="whatif-charts">
         {result.outcomes.map((o) => (
@@ -280,7 +308,10 @@ function OutcomeChart({ outcome, originMs, yRange }: { outcome: WhatIfOutcome; o
     () => ({
       cursor: { sync: { key: 'whatif' } },
       scales: { x: { time: true }, y: { range: () => yRange } },
-      axes: [{ stroke: '#33404d', grid: { stroke: '#e3e8ee' }, values: timeAxisValues }, { stroke: '#33404d', grid: { stroke: '#e3e8ee' }, size: 40 }],
+      axes: [
+        { stroke: '#33404d', grid: { stroke: '#e3e8ee' }, values: timeAxisValues },
+        { stroke: '#33404d', grid: { stroke: '#e3e8ee' }, size: 40 },
+      ],
       series: [
         {},
         { label: '5 %', stroke: 'transparent' },
@@ -314,8 +345,8 @@ function OutcomeChart({ outcome, originMs, yRange }: { outcome: WhatIfOutcome; o
         label={`Simulated glucose for ${outcome.label}`}
         summary={
           <span className="small muted">
-            Median ends at {Math.round(end)} mg/dL; nadir {Math.round(outcome.risk.medianNadirMgDl)}, peak {Math.round(outcome.risk.medianPeakMgDl)}; P(&lt;70){' '}
-            {pct(outcome.risk.pBelow70)}.
+            Median ends at {Math.round(end)} mg/dL; nadir {Math.round(outcome.risk.medianNadirMgDl)}, peak{' '}
+            {Math.round(outcome.risk.medianPeakMgDl)}; P(&lt;70) {pct(outcome.risk.pBelow70)}.
           </span>
         }
       />

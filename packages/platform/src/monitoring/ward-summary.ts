@@ -54,10 +54,7 @@ export interface WardPatient {
 }
 
 const dayMs = 86_400_000;
-const wardCodes = [
-  ...codeWindowsMin(defaultValidityWindows).map((c) => c.code),
-  vitalSignCodes.diastolicBp.loinc,
-];
+const wardCodes = [...codeWindowsMin(defaultValidityWindows).map((c) => c.code), vitalSignCodes.diastolicBp.loinc];
 
 type Json = Record<string, unknown>;
 const isAlertSeverity = (s: string): s is AlertSeverity => (alertSeverities as readonly string[]).includes(s);
@@ -106,7 +103,8 @@ export async function wardSummary(db: SqlQueryable, req: WardSummaryRequest): Pr
     const a = alerts.get(r.patient_id) ?? { open: 0, acknowledged: 0, highestSeverity: null };
     if (r.status === 'open') a.open += Number(r.n);
     else a.acknowledged += Number(r.n);
-    if (isAlertSeverity(r.severity)) a.highestSeverity = a.highestSeverity === null ? r.severity : maxSeverity(a.highestSeverity, r.severity);
+    if (isAlertSeverity(r.severity))
+      a.highestSeverity = a.highestSeverity === null ? r.severity : maxSeverity(a.highestSeverity, r.severity);
     alerts.set(r.patient_id, a);
   }
   const iso = (ms: number) => new Date(ms).toISOString();

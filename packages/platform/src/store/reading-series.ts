@@ -5,7 +5,8 @@ import type { SqlQueryable } from './sql-client.ts';
  * in time order, averaged into equal time buckets when the range holds more readings than a chart
  * can show. A 14-day CGM record at 5-minute sampling (4,032 readings) stays unaveraged under the
  * default of 5,000 points; a bedside monitor streaming once a second is averaged per bucket. The
- * bucket's time is the mean time of its readings, so sparse data keeps its own timestamps.
+ * bucket's time is the mean time of its readings, so sparse data keeps its own timestamps. Each
+ * series also carries its newest reading unaveraged.
  */
 export interface ReadingSeriesRequest {
   readonly patientId: string;
@@ -23,6 +24,8 @@ export interface ReadingSeries {
   readonly values: number[];
   /** Readings averaged into one point at most (1 when nothing was averaged). */
   readonly bucketReadings: number;
+  /** The newest reading in the range as measured (never averaged), for "latest value" displays. */
+  readonly latest: { readonly timeMs: number; readonly value: number };
 }
 
 interface Row {
@@ -45,6 +48,17 @@ export async function readingSeries(db: SqlQueryable, req: ReadingSeriesRequest)
       ORDER BY code, t_ms`,
     [req.patientId, [...req.codes], new Date(req.fromMs), new Date(req.toMs), req.fromMs, bucketMs],
   );
+  const latestRows = await db.query<{ code: string; t: Date | string; value: number }>(
+    `SELECT c.code, r.t, r.value FROM unnest($2::text[]) AS c(code)
+       CROSS JOIN LATERAL (
+         SELECT d.t, d.value FROM device_reading d
+          WHERE d.patient_id = $1 AND d.code = c.code AND d.t >= $3 AND d.t < $4
+          ORDER BY d.t DESC LIMIT 1) r`,
+    [req.patientId, [...req.codes], new Date(req.fromMs), new Date(req.toMs)],
+  );
+  const latest = new Map(
+    latestRows.map((r) => [r.code, { timeMs: r.t instanceof Date ? r.t.getTime() : Date.parse(r.t), value: Number(r.value) }]),
+  );
   const byCode = new Map<string, { unit: string; timesMs: number[]; values: number[]; bucketReadings: number }>();
   for (const r of rows) {
     let s = byCode.get(r.code);
@@ -58,6 +72,7 @@ export async function readingSeries(db: SqlQueryable, req: ReadingSeriesRequest)
   }
   return req.codes.flatMap((code) => {
     const s = byCode.get(code);
-    return s === undefined ? [] : [{ code, ...s }];
+    const last = latest.get(code);
+    return s === undefined || last === undefined ? [] : [{ code, ...s, latest: last }];
   });
 }

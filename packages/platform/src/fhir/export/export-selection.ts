@@ -47,7 +47,12 @@ export async function exportTypes(db: SqlQueryable, selection: ExportSelection):
   return rows.map((r) => r.resource_type);
 }
 
-export async function* exportResources(db: SqlQueryable, type: string, selection: ExportSelection, pageSize = 1000): AsyncGenerator<Resource> {
+export async function* exportResources(
+  db: SqlQueryable,
+  type: string,
+  selection: ExportSelection,
+  pageSize = 1000,
+): AsyncGenerator<Resource> {
   let after: { t: string; rid: number } | undefined;
   for (;;) {
     const f = filter(selection);

@@ -60,7 +60,10 @@ export async function runImport(
     const shown =
       problems.length <= maxProblemsPerUnit
         ? problems
-        : [...problems.slice(0, maxProblemsPerUnit), { file: unit.file, message: `... and ${problems.length - maxProblemsPerUnit} more problems` }];
+        : [
+            ...problems.slice(0, maxProblemsPerUnit),
+            { file: unit.file, message: `... and ${problems.length - maxProblemsPerUnit} more problems` },
+          ];
     for (const p of shown) {
       tally.problems.push(p);
       options.onProblem?.(p);
@@ -136,7 +139,9 @@ export async function runImport(
     const { unit, toWrite } = staged;
     let verdicts: ProblemDetail[][] = [];
     try {
+      const waitFrom = performance.now();
       verdicts = staged.validation ? await staged.validation : [];
+      if (staged.validation) target.validationWaited?.(performance.now() - waitFrom);
     } catch (error) {
       unit.problems.push(...problemsOfError(unit.file, undefined, error));
     }
@@ -144,7 +149,7 @@ export async function runImport(
     toWrite.forEach((item, i) => {
       const found = verdicts[i] ?? [];
       if (found.length === 0) valid.push(item);
-      else for (const d of found) unit.problems.push(problemAt(unit.file, item.location, d));
+      else for (const d of found) unit.problems.push(problemAt(unit.file, item.location, d, item.resource));
     });
     const badItems = toWrite.length - valid.length;
     if (unit.atomic && unit.problems.length > 0) {
@@ -164,7 +169,9 @@ export async function runImport(
       });
       for (const p of result.problems) {
         const item = p.item === undefined ? undefined : valid[p.item];
-        unit.problems.push(item ? problemAt(unit.file, item.location, p.detail) : { file: unit.file, message: p.detail.message });
+        unit.problems.push(
+          item ? problemAt(unit.file, item.location, p.detail, item.resource) : { file: unit.file, message: p.detail.message },
+        );
       }
       tally.failed += result.outcomes.filter((o) => o === 'failed').length;
     } catch (error) {

@@ -45,8 +45,10 @@ export function pathAt(location: ItemLocation, expression: string | undefined): 
   }
 }
 
-export function problemAt(file: string, location: ItemLocation, detail: ProblemDetail): ImportProblem {
-  const path = pathAt(location, detail.expression);
+export function problemAt(file: string, location: ItemLocation, detail: ProblemDetail, resource?: unknown): ImportProblem {
+  const expression =
+    resource !== undefined && detail.expression !== undefined ? concretePath(resource, detail.expression) : detail.expression;
+  const path = pathAt(location, expression);
   return {
     file,
     ...(location.kind === 'line' ? { line: location.line } : {}),
@@ -63,4 +65,31 @@ export function problemsOfError(file: string, location: ItemLocation | undefined
       : [{ message: error instanceof Error ? error.message : String(error) }];
   if (location === undefined) return details.map((d) => ({ file, ...(d.expression ? { path: d.expression } : {}), message: d.message }));
   return details.map((d) => problemAt(file, location, d));
+}
+
+/**
+ * The validator names choice elements by their definition (`Observation.effective[x]`); the file
+ * has one concrete name (`effectiveDateTime`, R4 formats.html#choice). Replaces each `[x]` with the
+ * name present in `resource`, leaving the expression as it is where the path cannot be followed.
+ */
+export function concretePath(resource: unknown, expression: string): string {
+  if (!expression.includes('[x]')) return expression;
+  const segments = expression.split('.');
+  let node: unknown = resource;
+  const out = [segments[0]!];
+  for (const segment of segments.slice(1)) {
+    const m = /^([A-Za-z]+)(\[x\])?((?:\[\d+\])*)$/.exec(segment);
+    if (!m || typeof node !== 'object' || node === null) return expression;
+    let name = m[1]!;
+    if (m[2]) {
+      const base = name;
+      const found = Object.keys(node).find((k) => k.length > base.length && k.startsWith(base) && /[A-Z]/.test(k[base.length]!));
+      if (found === undefined) return expression;
+      name = found;
+    }
+    out.push(`${name}${m[3]}`);
+    node = (node as Record<string, unknown>)[name];
+    for (const index of m[3]!.matchAll(/\[(\d+)\]/g)) node = Array.isArray(node) ? node[Number(index[1])] : undefined;
+  }
+  return out.join('.');
 }

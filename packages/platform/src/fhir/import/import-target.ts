@@ -25,6 +25,8 @@ export interface ImportTarget {
   current(keys: readonly { readonly type: string; readonly id: string }[]): Promise<Map<string, Resource>>;
   /** Validation problems per resource before writing (none when the target validates on write). */
   validate(resources: readonly Resource[]): Promise<ProblemDetail[][]>;
+  /** How long the pipeline then waited for a validation it needed (lets the target balance its threads). */
+  validationWaited?(ms: number): void;
   /**
    * Creates or updates the items with their ids. `atomic`: all or nothing (a failure is thrown);
    * otherwise each item may fail on its own (reported in `problems`).

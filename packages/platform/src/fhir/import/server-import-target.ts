@@ -45,8 +45,10 @@ export class ServerImportTarget implements ImportTarget {
     }
     const out = new Map<string, Resource>();
     for (const [type, ids] of byType) {
-      for (let start = 0; start < ids.length; start += this.chunkSize) {
-        const part = ids.slice(start, start + this.chunkSize);
+      // At most 500 ids per search: the server pages at 1000 (search-request.ts maxPageSize).
+      const size = Math.min(this.chunkSize, 500);
+      for (let start = 0; start < ids.length; start += size) {
+        const part = ids.slice(start, start + size);
         const bundle = await this.client.search(type, new URLSearchParams({ _id: part.join(','), _count: String(part.length) }));
         for (const r of matches(bundle)) out.set(`${r.resourceType}/${r.id}`, r);
       }

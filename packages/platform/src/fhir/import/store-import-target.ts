@@ -23,6 +23,8 @@ export interface StoreImportTargetOptions {
   readonly pool?: ValidationPool;
   /** Resources per write statement (default 1000). */
   readonly batchSize?: number;
+  /** Let this thread take a share of validation when the workers fall behind (default true). */
+  readonly balanceValidation?: boolean;
   /** Base URL used to read `request.url` of transaction Bundles (default `urn:vitaltwin:import`). */
   readonly baseUrl?: string;
 }
@@ -31,6 +33,8 @@ export class StoreImportTarget implements ImportTarget {
   private readonly pool: ValidationPool | undefined;
   private readonly batchSize: number;
   private wrote = false;
+  /** Fraction of each unit validated on this thread (see validationWaited). */
+  private mainShare: number;
 
   constructor(
     private readonly repo: FhirRepository,
@@ -39,6 +43,7 @@ export class StoreImportTarget implements ImportTarget {
     const workers = options.validationWorkers ?? defaultPoolSize();
     this.pool = options.pool ?? (workers > 0 ? new ValidationPool(workers) : undefined);
     this.batchSize = options.batchSize ?? 1000;
+    this.mainShare = 0;
   }
 
   search(resourceType: string, criteria: string): Promise<Resource[]> {
@@ -63,9 +68,25 @@ export class StoreImportTarget implements ImportTarget {
     return out;
   }
 
-  validate(resources: readonly Resource[]): Promise<ProblemDetail[][]> {
+  async validate(resources: readonly Resource[]): Promise<ProblemDetail[][]> {
     // An empty pool (one core) would skip validation: validate here instead.
-    return this.pool && this.pool.size > 0 && resources.length > 0 ? this.pool.validate(resources) : inlineValidator(resources);
+    if (!this.pool || this.pool.size === 0 || resources.length === 0) return inlineValidator(resources);
+    // The tail share is validated on this thread at once, the rest in the workers meanwhile.
+    const cut = resources.length - Math.round(resources.length * this.mainShare);
+    const remote = this.pool.validate(resources.slice(0, cut));
+    const local = await inlineValidator(resources.slice(cut));
+    return [...(await remote), ...local];
+  }
+
+  /**
+   * Balances validation between the workers and this thread, which also parses and writes: when
+   * the pipeline had to wait for the workers, this thread takes a larger share of the next units;
+   * when it did not, a smaller one (a step of 5%, between none and half).
+   */
+  validationWaited(ms: number): void {
+    if (this.options.balanceValidation === false) return;
+    const step = ms > 2 ? 0.05 : -0.05;
+    this.mainShare = Math.min(0.5, Math.max(0, this.mainShare + step));
   }
 
   async write(items: readonly ImportItem[]): Promise<TargetWriteResult> {
