@@ -1,3 +1,6 @@
+export type { RequestAuth } from './auth/request-auth.ts';
+export { authOf } from './auth/request-auth.ts';
+export type { ServerSecurity } from './auth/server-security.ts';
 export { buildApp } from './build-app.ts';
 export type { ConfigSources, ServerConfig } from './config/server-config.ts';
 export { loadServerConfig } from './config/server-config.ts';
@@ -5,6 +8,3 @@ export { createLogger } from './create-logger.ts';
 export type { ServerContext } from './server-context.ts';
 export type { RunningServer } from './start-server.ts';
 export { databaseTarget, serverVersion, startServer } from './start-server.ts';
-export type { RequestAuth } from './auth/request-auth.ts';
-export { authOf } from './auth/request-auth.ts';
-export type { ServerSecurity } from './auth/server-security.ts';

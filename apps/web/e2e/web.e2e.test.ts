@@ -136,12 +136,12 @@ describe.runIf(available)('clinician web app in Chromium', () => {
     const t0 = performance.now();
     await connection.publishAsync(`vitaltwin/devices/${device}/readings`, JSON.stringify({ samples }), { qos: 1 });
     await connection.endAsync();
-    await expect.poll(() => row.locator('.risk-badge').textContent(), { timeout: 20_000 }).toContain('High risk');
-    await expect.poll(() => row.locator('.alert-count').textContent(), { timeout: 20_000 }).toContain('1 open');
+    await expect.poll(() => row.locator('.risk-badge').textContent(), { timeout: 30_000 }).toContain('High risk');
+    await expect.poll(() => row.locator('.alert-count').textContent(), { timeout: 30_000 }).toContain('1 open');
     figures['mqttToWardAlertMs'] = Math.round(performance.now() - t0);
     // Announced to screen readers, and the nav badge counts it.
     await expect.poll(() => page.locator('[aria-live="assertive"]').textContent()).toMatch(/New (high|critical) alert/);
-    expect(Number(await page.locator('.app-header .badge').textContent())).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('.app-header .badge').textContent()).toMatch(/^[1-9]\d* open$/);
     // The sickest patient is now on top.
     expect(await page.locator('table.ward-table tbody tr').first().locator('.risk-badge').textContent()).toContain('High risk');
     await shot('04-ward-alert-live', page, false);

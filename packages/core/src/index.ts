@@ -1,34 +1,3 @@
-export type { ErrorCode, ProblemDetail } from './errors/error-codes.ts';
-export { errorCodes, isVitaltwinError, VitaltwinError } from './errors/error-codes.ts';
-export type { OperationOutcome, OperationOutcomeIssue } from './errors/operation-outcome.ts';
-export { errorCodeSystem, toOperationOutcome } from './errors/operation-outcome.ts';
-export type { Clock } from './ports/clock.ts';
-export type { Logger } from './ports/logger.ts';
-export type { AgpOptions, AgpProfile } from './cgm/agp-percentiles.ts';
-export { agpPercentiles, computeAgp, quantileSorted } from './cgm/agp-percentiles.ts';
-export type { AgpReportOptions, AgpReportSubject } from './cgm/agp-report.ts';
-export { renderAgpReportHtml } from './cgm/agp-report.ts';
-export type { CgmCsvFormat, CgmCsvImportOptions, CgmCsvImportResult } from './cgm/cgm-csv-import.ts';
-export { detectCgmCsvFormat, importCgmCsv } from './cgm/cgm-csv-import.ts';
-export type { CgmBundleImportResult } from './cgm/cgm-fhir-bundle.ts';
-export { cgmReadingLoinc, readingsFromCgmBundle } from './cgm/cgm-fhir-bundle.ts';
-export type { CgmMetrics, CgmMetricsOptions } from './cgm/cgm-metrics.ts';
-export { cgmMetricsBySubject, computeCgmMetrics, dataSufficiency } from './cgm/cgm-metrics.ts';
-export type { CgmEvent, CgmImportResult, CgmReading, CgmReadingFlag, CgmRowError, GlucoseUnit } from './cgm/cgm-reading.ts';
-export { cgmHighSentinelMgDl, cgmLowSentinelMgDl, groupReadingsBySubject, mgDlPerMmolL } from './cgm/cgm-reading.ts';
-export { parseCgmTimestamp } from './cgm/cgm-timestamp.ts';
-export type { ClarityParseOptions } from './cgm/clarity-csv.ts';
-export { parseClarityCsv } from './cgm/clarity-csv.ts';
-export type { GenericCgmParseOptions } from './cgm/generic-cgm-csv.ts';
-export { parseGenericCgmCsv } from './cgm/generic-cgm-csv.ts';
-export type { BgRiskIndices } from './cgm/glucose-risk.ts';
-export { bgRiskIndices, kovatchevF, kovatchevRisk } from './cgm/glucose-risk.ts';
-export type { GlucoseBand, TimeInRanges } from './cgm/glucose-ranges.ts';
-export { glucoseBand, glucoseThresholdsMgDl, timeInRanges } from './cgm/glucose-ranges.ts';
-export type { GlycemiaRiskIndex, GriInput } from './cgm/glycemia-risk-index.ts';
-export { glycemiaRiskIndex } from './cgm/glycemia-risk-index.ts';
-export type { CsvParseOptions, CsvParseResult, CsvRecord, CsvSyntaxError } from './csv/csv-parse.ts';
-export { parseCsv } from './csv/csv-parse.ts';
 export type { AlertDetailValue, AlertIntent, AlertKind, RuleOutcome } from './alerts/alert-intent.ts';
 export { alertDedupKey } from './alerts/alert-intent.ts';
 export type { AlertEvent, AlertReduction, AlertState, AlertStatus, AlertTransition } from './alerts/alert-lifecycle.ts';
@@ -57,9 +26,39 @@ export type { StaleDataInput } from './alerts/stale-data.ts';
 export { evaluateStaleData } from './alerts/stale-data.ts';
 export type { LocalDateTime } from './alerts/zoned-time.ts';
 export { fromZoned, toZoned } from './alerts/zoned-time.ts';
+export type { AgpOptions, AgpProfile } from './cgm/agp-percentiles.ts';
+export { agpPercentiles, computeAgp, quantileSorted } from './cgm/agp-percentiles.ts';
+export type { AgpReportOptions, AgpReportSubject } from './cgm/agp-report.ts';
+export { renderAgpReportHtml } from './cgm/agp-report.ts';
+export { agpColors, renderAgpSvg } from './cgm/agp-svg.ts';
+export type { CgmCsvFormat, CgmCsvImportOptions, CgmCsvImportResult } from './cgm/cgm-csv-import.ts';
+export { detectCgmCsvFormat, importCgmCsv } from './cgm/cgm-csv-import.ts';
+export type { CgmBundleImportResult } from './cgm/cgm-fhir-bundle.ts';
+export { cgmReadingLoinc, readingsFromCgmBundle } from './cgm/cgm-fhir-bundle.ts';
+export type { CgmMetrics, CgmMetricsOptions } from './cgm/cgm-metrics.ts';
+export { cgmMetricsBySubject, computeCgmMetrics, dataSufficiency } from './cgm/cgm-metrics.ts';
+export type { CgmEvent, CgmImportResult, CgmReading, CgmReadingFlag, CgmRowError, GlucoseUnit } from './cgm/cgm-reading.ts';
+export { cgmHighSentinelMgDl, cgmLowSentinelMgDl, groupReadingsBySubject, mgDlPerMmolL } from './cgm/cgm-reading.ts';
+export { parseCgmTimestamp } from './cgm/cgm-timestamp.ts';
+export type { ClarityParseOptions } from './cgm/clarity-csv.ts';
+export { parseClarityCsv } from './cgm/clarity-csv.ts';
+export type { GenericCgmParseOptions } from './cgm/generic-cgm-csv.ts';
+export { parseGenericCgmCsv } from './cgm/generic-cgm-csv.ts';
+export type { GlucoseBand, TimeInRanges } from './cgm/glucose-ranges.ts';
+export { glucoseBand, glucoseThresholdsMgDl, timeInRanges } from './cgm/glucose-ranges.ts';
+export type { BgRiskIndices } from './cgm/glucose-risk.ts';
+export { bgRiskIndices, kovatchevF, kovatchevRisk } from './cgm/glucose-risk.ts';
+export type { GlycemiaRiskIndex, GriInput } from './cgm/glycemia-risk-index.ts';
+export { glycemiaRiskIndex } from './cgm/glycemia-risk-index.ts';
 export { formatCsvField, formatCsvRecord } from './csv/csv-format.ts';
+export type { CsvParseOptions, CsvParseResult, CsvRecord, CsvSyntaxError } from './csv/csv-parse.ts';
+export { parseCsv } from './csv/csv-parse.ts';
 export type { CsvStreamRecord, CsvStreamResult } from './csv/csv-stream-parser.ts';
 export { CsvStreamParser } from './csv/csv-stream-parser.ts';
+export type { ErrorCode, ProblemDetail } from './errors/error-codes.ts';
+export { errorCodes, isVitaltwinError, VitaltwinError } from './errors/error-codes.ts';
+export type { OperationOutcome, OperationOutcomeIssue } from './errors/operation-outcome.ts';
+export { errorCodeSystem, toOperationOutcome } from './errors/operation-outcome.ts';
 export type { PlausibilityCheck, PlausibleRange } from './fhir/plausibility-ranges.ts';
 export { checkPlausibility, plausibleRanges } from './fhir/plausibility-ranges.ts';
 export type { ScoreConcept } from './fhir/score-codes.ts';
@@ -78,6 +77,8 @@ export {
   vitalSignKeyForLoinc,
   vitalSignsCategory,
 } from './fhir/vital-sign-codes.ts';
+export type { Clock } from './ports/clock.ts';
+export type { Logger } from './ports/logger.ts';
 export type { Acvpu } from './scores/acvpu.ts';
 export { acvpuLevels, isAcvpu, parseAcvpu } from './scores/acvpu.ts';
 export type { BandTable, ScoreBand } from './scores/band-table.ts';
@@ -103,23 +104,6 @@ export type { QsofaInput, QsofaParameter, QsofaResult } from './scores/qsofa.ts'
 export { qsofaGcsScore, qsofaParameters, qsofaRespiratoryRateScore, qsofaSystolicBpScore, scoreQsofa } from './scores/qsofa.ts';
 export type { ScoreRowProblem, ScoreRowResult, ScoreTable, ScoreTableName } from './scores/score-table.ts';
 export { createScoreTable, scoreTableNames } from './scores/score-table.ts';
-export { omhUnitNames, omhUnitToUcum } from './units/omh-units.ts';
-export type { UnitKind } from './units/ucum-convert.ts';
-export {
-  canConvert,
-  celsiusToFahrenheit,
-  convertUcum,
-  fahrenheitToCelsius,
-  glucoseMgDlPerMmolL,
-  glucoseMgDlToMmolL,
-  glucoseMmolLToMgDl,
-  glucoseMolarMassGPerMol,
-  kPaToMmHg,
-  mmHgToKPa,
-  pascalPerMmHg,
-  poundsToKg,
-  unitKind,
-} from './units/ucum-convert.ts';
 export type { AuditAction, AuditOutcome, AuditRecord } from './security/audit-event.ts';
 export { auditOutcomeCode, toAuditEvent } from './security/audit-event.ts';
 export type { AccessDecision, AccessRequest, PatientTarget, Subject } from './security/authorize.ts';
@@ -162,4 +146,20 @@ export type { Interaction, OtherScope, ResourceScope, Scope, ScopeContext } from
 export { filterHolds, formatScope, interactionBit, parseScope, parseScopes } from './security/scope.ts';
 export type { KeyedHash } from './security/sha256.ts';
 export { hmacSha256, hmacSha256Keyed, sha256, toHex, utf8Bytes } from './security/sha256.ts';
-export { agpColors, renderAgpSvg } from './cgm/agp-svg.ts';
+export { omhUnitNames, omhUnitToUcum } from './units/omh-units.ts';
+export type { UnitKind } from './units/ucum-convert.ts';
+export {
+  canConvert,
+  celsiusToFahrenheit,
+  convertUcum,
+  fahrenheitToCelsius,
+  glucoseMgDlPerMmolL,
+  glucoseMgDlToMmolL,
+  glucoseMmolLToMgDl,
+  glucoseMolarMassGPerMol,
+  kPaToMmHg,
+  mmHgToKPa,
+  pascalPerMmHg,
+  poundsToKg,
+  unitKind,
+} from './units/ucum-convert.ts';

@@ -8,17 +8,6 @@ export type { CapabilityOptions } from './fhir/capability-statement.ts';
 export { capabilityStatement } from './fhir/capability-statement.ts';
 export type { DeviceReadingRow } from './fhir/device-observations.ts';
 export { deviceObservation, deviceObservationId, parseDeviceObservationId } from './fhir/device-observations.ts';
-export type { FhirDefinitions } from './fhir/fhir-definitions.ts';
-export { loadFhirDefinitions } from './fhir/fhir-definitions.ts';
-export type { FhirRepositoryOptions, ImportOptions, ImportReport, SearchCallOptions } from './fhir/fhir-repository.ts';
-export { FhirRepository } from './fhir/fhir-repository.ts';
-export type { FhirStoreContext } from './fhir/fhir-store-context.ts';
-export type { JsonPatchOperation } from './fhir/json-patch.ts';
-export { applyJsonPatch } from './fhir/json-patch.ts';
-export { observationLastN } from './fhir/operations/observation-lastn.ts';
-export { patientEverything } from './fhir/operations/patient-everything.ts';
-export type { CgmSubmission } from './fhir/operations/submit-cgm-bundle.ts';
-export { submitCgmBundle } from './fhir/operations/submit-cgm-bundle.ts';
 export type {
   BulkExportJobsOptions,
   BulkExportKickoff,
@@ -30,12 +19,17 @@ export { BulkExportJobs, bulkExportManifest } from './fhir/export/bulk-export-jo
 export type { BulkExportParams } from './fhir/export/bulk-export-request.ts';
 export { parseBulkExportParams } from './fhir/export/bulk-export-request.ts';
 export type { ExportSelection } from './fhir/export/export-selection.ts';
-export type { RemoteBulkExportOptions, RemoteBulkExportResult } from './fhir/export/remote-bulk-export.ts';
-export { remoteBulkExport } from './fhir/export/remote-bulk-export.ts';
 export type { NdjsonExportOptions, NdjsonOutput } from './fhir/export/ndjson-export.ts';
 export { writeNdjsonExport } from './fhir/export/ndjson-export.ts';
+export type { RemoteBulkExportOptions, RemoteBulkExportResult } from './fhir/export/remote-bulk-export.ts';
+export { remoteBulkExport } from './fhir/export/remote-bulk-export.ts';
+export type { FhirDefinitions } from './fhir/fhir-definitions.ts';
+export { loadFhirDefinitions } from './fhir/fhir-definitions.ts';
 export type { FhirHttpClientOptions } from './fhir/fhir-http-client.ts';
 export { FhirHttpClient, FhirHttpError, fhirBase } from './fhir/fhir-http-client.ts';
+export type { FhirRepositoryOptions, ImportOptions, ImportReport, SearchCallOptions } from './fhir/fhir-repository.ts';
+export { FhirRepository } from './fhir/fhir-repository.ts';
+export type { FhirStoreContext } from './fhir/fhir-store-context.ts';
 export type { ImportItem, ImportUnit } from './fhir/import/import-item.ts';
 export type { RunImportOptions } from './fhir/import/import-pipeline.ts';
 export { runImport } from './fhir/import/import-pipeline.ts';
@@ -51,7 +45,12 @@ export type { ServerImportTargetOptions } from './fhir/import/server-import-targ
 export { ServerImportTarget } from './fhir/import/server-import-target.ts';
 export type { StoreImportTargetOptions } from './fhir/import/store-import-target.ts';
 export { StoreImportTarget } from './fhir/import/store-import-target.ts';
-export { defaultPoolSize, ValidationPool } from './fhir/validation-pool.ts';
+export type { JsonPatchOperation } from './fhir/json-patch.ts';
+export { applyJsonPatch } from './fhir/json-patch.ts';
+export { observationLastN } from './fhir/operations/observation-lastn.ts';
+export { patientEverything } from './fhir/operations/patient-everything.ts';
+export type { CgmSubmission } from './fhir/operations/submit-cgm-bundle.ts';
+export { submitCgmBundle } from './fhir/operations/submit-cgm-bundle.ts';
 export type { HistoryEntry, HistoryQuery } from './fhir/resource-reads.ts';
 export { validateFhirResource } from './fhir/resource-validation.ts';
 export type { WriteOp, WriteResult } from './fhir/resource-writer.ts';
@@ -60,6 +59,7 @@ export type { BundleUrls } from './fhir/search-bundle.ts';
 export { searchsetBundle, warningOutcome } from './fhir/search-bundle.ts';
 export type { SearchResult } from './fhir/search-executor.ts';
 export { fhirResourceTypes, isFhirResourceType } from './fhir/search-parameter-registry.ts';
+export { defaultPoolSize, ValidationPool } from './fhir/validation-pool.ts';
 export { decodeCompact } from './ingest/compact-payload.ts';
 export type { DeadLetterReason } from './ingest/dead-letter-reason.ts';
 export { deadLetterReasons, isDeadLetterReason } from './ingest/dead-letter-reason.ts';
@@ -104,6 +104,43 @@ export {
 } from './ingest/simulated-vitals.ts';
 export type { ParsedTopic } from './ingest/topic-scheme.ts';
 export { defaultTopicRoot, ingestSubscription, ingestTopic, parseIngestTopic } from './ingest/topic-scheme.ts';
+export {
+  alertCommunication,
+  alertIdSystem,
+  alertKindSystem,
+  alertSeverityExtension,
+  alertStatusExtension,
+  alertTransitionExtension,
+} from './monitoring/alert-communication.ts';
+export type { AlertChangeListener } from './monitoring/alert-dispatcher.ts';
+export { AlertDispatcher } from './monitoring/alert-dispatcher.ts';
+export type { AlertChange, AlertRecord, AlertView } from './monitoring/alert-record.ts';
+export { alertKinds, alertStatuses, alertView, isAlertKind, isAlertStatus, notifies } from './monitoring/alert-record.ts';
+export type { AlertQuery, AlertStoreOptions } from './monitoring/alert-store.ts';
+export { AlertStore } from './monitoring/alert-store.ts';
+export type { BatchWritingRepository, FhirResourceSink, IdentifiedResource } from './monitoring/fhir-resource-sink.ts';
+export { directSink, repositorySink } from './monitoring/fhir-resource-sink.ts';
+export type { MonitorSweeperOptions, SweepReport, SweepTimer } from './monitoring/monitor-sweeper.ts';
+export { MonitorSweeper } from './monitoring/monitor-sweeper.ts';
+export { withMonitoringCodes } from './monitoring/monitoring-catalogue.ts';
+export type { ContextCodeSpec } from './monitoring/monitoring-codes.ts';
+export { acvpuValue, contextCodeSpecs, monitoringCodes } from './monitoring/monitoring-codes.ts';
+export type { MonitoringConfig, MonitoringRuntime, MonitoringRuntimeOptions } from './monitoring/monitoring-runtime.ts';
+export { createMonitoring, defaultMonitoringConfig } from './monitoring/monitoring-runtime.ts';
+export type { PatientMonitorOptions, PendingPatient } from './monitoring/patient-monitor.ts';
+export { PatientMonitor } from './monitoring/patient-monitor.ts';
+export type { DeliveryOutcome, RestHookDeliveryOptions, RestHookTarget } from './monitoring/rest-hook-delivery.ts';
+export { backoffDelayMs, RestHookDelivery } from './monitoring/rest-hook-delivery.ts';
+export type { ScoreSet, StoredScores } from './monitoring/score-recorder.ts';
+export { ScoreRecorder } from './monitoring/score-recorder.ts';
+export { spo2Scale2FlagCode, vitaltwinMonitoringSystem } from './monitoring/spo2-scale-flags.ts';
+export { staleAfterPropertyCode } from './monitoring/stale-data-sweep.ts';
+export type { CriteriaParse } from './monitoring/subscription-criteria.ts';
+export { parseCriteria } from './monitoring/subscription-criteria.ts';
+export type { ValidityWindows } from './monitoring/vital-snapshot.ts';
+export { defaultValidityWindows } from './monitoring/vital-snapshot.ts';
+export type { WardPatient, WardSummaryRequest, WardVital } from './monitoring/ward-summary.ts';
+export { patientDisplayName, wardSummary } from './monitoring/ward-summary.ts';
 export type { IssuedToken, TokenCheck, TokenClaims } from './security/access-tokens.ts';
 export { AccessTokens, parseDurationSec, tokenAudience, tokenIssuer } from './security/access-tokens.ts';
 export type { ChainBreak, ChainReport } from './security/audit-chain.ts';
@@ -129,13 +166,17 @@ export type { Migration, MigrationReport } from './store/migrations.ts';
 export { loadMigrations, migrate } from './store/migrations.ts';
 export type { DatabaseTarget } from './store/open-database.ts';
 export { describeTarget, openDatabase } from './store/open-database.ts';
+export type { ReadingSeries, ReadingSeriesRequest } from './store/reading-series.ts';
+export { readingSeries } from './store/reading-series.ts';
 export type { DatabaseEngine, SqlClient, SqlQueryable } from './store/sql-client.ts';
 export type { DeviceReading, StoredReading } from './store/time-series-store.ts';
 export { TimeSeriesStore } from './store/time-series-store.ts';
-export type { CheckedTrial } from './trials/trial-check.ts';
-export { checkTrialProtocol } from './trials/trial-check.ts';
 export type { ShardQueueOptions, ShardQueueWorkerOptions } from './trials/shard-queue.ts';
 export { defaultShardQueueName, startShardQueueWorker } from './trials/shard-queue.ts';
+export type { CheckedTrial } from './trials/trial-check.ts';
+export { checkTrialProtocol } from './trials/trial-check.ts';
+export type { TrialData } from './trials/trial-data.ts';
+export { loadTrialData } from './trials/trial-data.ts';
 export { endpointIds, endpointInfo } from './trials/trial-endpoints.ts';
 export type { TrialJobEvent, TrialJobState, TrialJobStatus } from './trials/trial-jobs.ts';
 export { TrialJobManager } from './trials/trial-jobs.ts';
@@ -156,44 +197,3 @@ export type {
 } from './twin/glucose-twin.ts';
 export { defaultNominalPatient, GlucoseTwinService } from './twin/glucose-twin.ts';
 export { cgmReadingCodes, TwinInputs } from './twin/twin-inputs.ts';
-export type { AlertChange, AlertRecord, AlertView } from './monitoring/alert-record.ts';
-export { alertKinds, alertStatuses, alertView, isAlertKind, isAlertStatus, notifies } from './monitoring/alert-record.ts';
-export type { AlertQuery, AlertStoreOptions } from './monitoring/alert-store.ts';
-export { AlertStore } from './monitoring/alert-store.ts';
-export type { AlertChangeListener } from './monitoring/alert-dispatcher.ts';
-export { AlertDispatcher } from './monitoring/alert-dispatcher.ts';
-export {
-  alertCommunication,
-  alertIdSystem,
-  alertKindSystem,
-  alertSeverityExtension,
-  alertStatusExtension,
-  alertTransitionExtension,
-} from './monitoring/alert-communication.ts';
-export type { BatchWritingRepository, FhirResourceSink, IdentifiedResource } from './monitoring/fhir-resource-sink.ts';
-export { directSink, repositorySink } from './monitoring/fhir-resource-sink.ts';
-export { withMonitoringCodes } from './monitoring/monitoring-catalogue.ts';
-export type { ContextCodeSpec } from './monitoring/monitoring-codes.ts';
-export { acvpuValue, contextCodeSpecs, monitoringCodes } from './monitoring/monitoring-codes.ts';
-export type { MonitoringConfig, MonitoringRuntime, MonitoringRuntimeOptions } from './monitoring/monitoring-runtime.ts';
-export { createMonitoring, defaultMonitoringConfig } from './monitoring/monitoring-runtime.ts';
-export type { PatientMonitorOptions, PendingPatient } from './monitoring/patient-monitor.ts';
-export { PatientMonitor } from './monitoring/patient-monitor.ts';
-export type { MonitorSweeperOptions, SweepReport, SweepTimer } from './monitoring/monitor-sweeper.ts';
-export { MonitorSweeper } from './monitoring/monitor-sweeper.ts';
-export type { DeliveryOutcome, RestHookDeliveryOptions, RestHookTarget } from './monitoring/rest-hook-delivery.ts';
-export { backoffDelayMs, RestHookDelivery } from './monitoring/rest-hook-delivery.ts';
-export type { ScoreSet, StoredScores } from './monitoring/score-recorder.ts';
-export { ScoreRecorder } from './monitoring/score-recorder.ts';
-export { spo2Scale2FlagCode, vitaltwinMonitoringSystem } from './monitoring/spo2-scale-flags.ts';
-export { staleAfterPropertyCode } from './monitoring/stale-data-sweep.ts';
-export type { CriteriaParse } from './monitoring/subscription-criteria.ts';
-export { parseCriteria } from './monitoring/subscription-criteria.ts';
-export type { ValidityWindows } from './monitoring/vital-snapshot.ts';
-export { defaultValidityWindows } from './monitoring/vital-snapshot.ts';
-export type { TrialData } from './trials/trial-data.ts';
-export { loadTrialData } from './trials/trial-data.ts';
-export type { WardPatient, WardSummaryRequest, WardVital } from './monitoring/ward-summary.ts';
-export { patientDisplayName, wardSummary } from './monitoring/ward-summary.ts';
-export type { ReadingSeries, ReadingSeriesRequest } from './store/reading-series.ts';
-export { readingSeries } from './store/reading-series.ts';

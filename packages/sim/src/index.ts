@@ -18,6 +18,24 @@
  * from `glucoseRunProvenance(...)`: model id/version, parameters, scenario, seed and solver settings.
  */
 
+export type { BasalFreeParams, BasalSteadyState } from './cohort/basal-steady-state.ts';
+export { basalEgp, basalSteadyState } from './cohort/basal-steady-state.ts';
+export type { CohortTransform, CohortVariable, SourcePatient } from './cohort/cohort-variables.ts';
+export { cohortValues, cohortVariables } from './cohort/cohort-variables.ts';
+export { dynamicPlausibilityProblem, plausibilityBounds, staticPlausibilityProblems } from './cohort/plausibility.ts';
+export type { PopulationModel } from './cohort/population-model.ts';
+export { fitPopulationModel } from './cohort/population-model.ts';
+export { mixSeed } from './cohort/seed-mix.ts';
+export { symmetricEigen } from './cohort/symmetric-eigen.ts';
+export type { CohortSpec, VirtualPatient } from './cohort/virtual-cohort.ts';
+export { ageGroup, sourceGroup, VirtualCohortGenerator } from './cohort/virtual-cohort.ts';
+export type { BasalBolusSettings, CorrectionPolicy } from './controllers/basal-bolus-controller.ts';
+export { BasalBolusController, basalBolusDefaults } from './controllers/basal-bolus-controller.ts';
+export type { ControlDayTotals } from './controllers/control-loop.ts';
+export { ControlLoop } from './controllers/control-loop.ts';
+export type { ControllerAction, ControllerObservation, ControllerPatient, InsulinController } from './controllers/insulin-controller.ts';
+export type { PidSettings } from './controllers/pid-controller.ts';
+export { PidController, pidDefaults } from './controllers/pid-controller.ts';
 export type { CsvRow, CsvTable } from './csv/csv-table.ts';
 export { CsvColumnReader, parseCsvTable } from './csv/csv-table.ts';
 export { JohnsonCgmNoise } from './devices/cgm-noise.ts';
@@ -25,6 +43,37 @@ export { CgmSensor } from './devices/cgm-sensor.ts';
 export type { CgmSensorParams, InsulinPumpParams } from './devices/device-params.ts';
 export { parseCgmSensorParamsCsv, parseInsulinPumpParamsCsv, validateCgmSensorParams } from './devices/device-params.ts';
 export { InsulinPump, roundHalfEven } from './devices/insulin-pump.ts';
+export type { EffectiveResponse } from './estimation/effective-response.ts';
+export { patientEffectiveResponse, twinEffectiveResponse } from './estimation/effective-response.ts';
+export type {
+  SimulatedCohortEvaluation,
+  SimulatedCohortOptions,
+  SimulatedPatientEvaluation,
+} from './estimation/evaluate-simulated-cohort.ts';
+export { evaluateSimulatedCohort } from './estimation/evaluate-simulated-cohort.ts';
+export type { WhatIfOption } from './estimation/future-inputs.ts';
+export { FutureInputs } from './estimation/future-inputs.ts';
+export type { TwinEstimatorSnapshot } from './estimation/glucose-twin-estimator.ts';
+export { GlucoseTwinEstimator, TWIN_STATE_SIZE, twinState } from './estimation/glucose-twin-estimator.ts';
+export { populationNominalPatient, uvaPatientsOfGroup } from './estimation/population-nominal.ts';
+export type { SimulatedCgmDataset, SimulatedCgmDatasetOptions } from './estimation/simulated-cgm-dataset.ts';
+export { simulateCgmDataset } from './estimation/simulated-cgm-dataset.ts';
+export type { BasalRateChange, TreatmentLog } from './estimation/treatment-log.ts';
+export { emptyTreatmentLog, normaliseTreatmentLog, treatmentLogBasalUPerMin } from './estimation/treatment-log.ts';
+export type { EnsembleObservable } from './estimation/twin-ensemble.ts';
+export { TwinEnsemble } from './estimation/twin-ensemble.ts';
+export type { GlucoseTwinSummary, ScaleEstimate } from './estimation/twin-estimate-summary.ts';
+export { summarizeTwinEstimate } from './estimation/twin-estimate-summary.ts';
+export type { TwinForecasterOptions } from './estimation/twin-forecaster.ts';
+export { createTwinForecaster, quantileSorted, TwinForecastEngine, twinForecasterFactory } from './estimation/twin-forecaster.ts';
+export { glucoseTwinInfo } from './estimation/twin-model-info.ts';
+export type { GlucoseTwinSettings, TwinNoiseSettings, TwinPriorSettings } from './estimation/twin-settings.ts';
+export { defaultTwinNoise, defaultTwinPrior, glucoseTwinSettings } from './estimation/twin-settings.ts';
+export type { WhatIfBands, WhatIfOutcome, WhatIfRequest, WhatIfRisk } from './estimation/what-if.ts';
+export { baselineOptionLabel, simulateWhatIf } from './estimation/what-if.ts';
+export { MAX_WHAT_IF_HORIZON_MIN, parseWhatIfOptions } from './estimation/what-if-options.ts';
+export type { Ar2Alarm, Ar2AlarmLevel, Ar2ConePoint, Ar2Forecast, GlucosePoint } from './forecast/ar2.ts';
+export { ar2Alarm, ar2Cone, ar2ConeOffsets, ar2Constants, ar2Forecast, ar2Predict, createAr2Forecaster } from './forecast/ar2.ts';
 export type { AveragedForecasterEvaluation, AveragedHorizonEvaluation } from './forecast/average-forecast-evaluations.ts';
 export { averageForecastEvaluations } from './forecast/average-forecast-evaluations.ts';
 export type { ClarkeZone } from './forecast/clarke-error-grid.ts';
@@ -38,8 +87,6 @@ export type {
 export { defaultHorizonsMin, evaluateForecasts } from './forecast/evaluate-forecasts.ts';
 export type { PointForecastMetrics } from './forecast/forecast-metrics.ts';
 export { ForecastErrorAccumulator, forecastMetrics } from './forecast/forecast-metrics.ts';
-export type { Ar2Alarm, Ar2AlarmLevel, Ar2ConePoint, Ar2Forecast, GlucosePoint } from './forecast/ar2.ts';
-export { ar2Alarm, ar2Cone, ar2ConeOffsets, ar2Constants, ar2Forecast, ar2Predict, createAr2Forecaster } from './forecast/ar2.ts';
 export type { Forecaster, ForecastOutput, GlucoseSeries } from './forecast/forecaster.ts';
 export { createForecastOutput, glucoseSeries } from './forecast/forecaster.ts';
 export type { ForecasterContext, ForecasterFactory } from './forecast/forecaster-registry.ts';
@@ -102,32 +149,14 @@ export type { FixedStepIntegrator, FixedStepMethod, FixedStepSolverSettings, Ode
 export { Rk4Integrator } from './ode/rk4.ts';
 export { NormalSampler } from './random/normal-sampler.ts';
 export { Xoshiro128StarStar } from './random/xoshiro128.ts';
-export type { SimProblem } from './sim-input-error.ts';
-export { prefixProblems, SimInputError } from './sim-input-error.ts';
-export type { BasalFreeParams, BasalSteadyState } from './cohort/basal-steady-state.ts';
-export { basalEgp, basalSteadyState } from './cohort/basal-steady-state.ts';
-export type { CohortTransform, CohortVariable, SourcePatient } from './cohort/cohort-variables.ts';
-export { cohortValues, cohortVariables } from './cohort/cohort-variables.ts';
-export { dynamicPlausibilityProblem, plausibilityBounds, staticPlausibilityProblems } from './cohort/plausibility.ts';
-export type { PopulationModel } from './cohort/population-model.ts';
-export { fitPopulationModel } from './cohort/population-model.ts';
-export { mixSeed } from './cohort/seed-mix.ts';
-export { symmetricEigen } from './cohort/symmetric-eigen.ts';
-export type { CohortSpec, VirtualPatient } from './cohort/virtual-cohort.ts';
-export { ageGroup, sourceGroup, VirtualCohortGenerator } from './cohort/virtual-cohort.ts';
-export type { BasalBolusSettings, CorrectionPolicy } from './controllers/basal-bolus-controller.ts';
-export { BasalBolusController, basalBolusDefaults } from './controllers/basal-bolus-controller.ts';
-export type { ControlDayTotals } from './controllers/control-loop.ts';
-export { ControlLoop } from './controllers/control-loop.ts';
-export type { ControllerAction, ControllerObservation, ControllerPatient, InsulinController } from './controllers/insulin-controller.ts';
-export type { PidSettings } from './controllers/pid-controller.ts';
-export { PidController, pidDefaults } from './controllers/pid-controller.ts';
 export type { DailyMealPlan, FixedMeal } from './scenarios/fixed-meal-scenario.ts';
 export { FixedMealScenario } from './scenarios/fixed-meal-scenario.ts';
 export type { MealSlot } from './scenarios/random-meal-scenario.ts';
 export { RandomMealScenario, simglucoseMealSlots, validateMealSlots } from './scenarios/random-meal-scenario.ts';
-export { bootstrapMeanDifferenceCi } from './stats/bootstrap-ci.ts';
+export type { SimProblem } from './sim-input-error.ts';
+export { prefixProblems, SimInputError } from './sim-input-error.ts';
 export type { BootstrapOptions } from './stats/bootstrap-ci.ts';
+export { bootstrapMeanDifferenceCi } from './stats/bootstrap-ci.ts';
 export type { MeanSummary } from './stats/descriptive.ts';
 export { mean, meanWithCi, sampleSd } from './stats/descriptive.ts';
 export { mannWhitneyU } from './stats/mann-whitney-u.ts';
@@ -139,32 +168,3 @@ export { tTestPower, tTestSampleSize } from './stats/sample-size.ts';
 export { studentTCdf, studentTQuantile } from './stats/student-t.ts';
 export type { RankTestResult } from './stats/wilcoxon-signed-rank.ts';
 export { wilcoxonSignedRank } from './stats/wilcoxon-signed-rank.ts';
-export type { EffectiveResponse } from './estimation/effective-response.ts';
-export { patientEffectiveResponse, twinEffectiveResponse } from './estimation/effective-response.ts';
-export type {
-  SimulatedCohortEvaluation,
-  SimulatedCohortOptions,
-  SimulatedPatientEvaluation,
-} from './estimation/evaluate-simulated-cohort.ts';
-export { evaluateSimulatedCohort } from './estimation/evaluate-simulated-cohort.ts';
-export type { WhatIfOption } from './estimation/future-inputs.ts';
-export { FutureInputs } from './estimation/future-inputs.ts';
-export type { TwinEstimatorSnapshot } from './estimation/glucose-twin-estimator.ts';
-export { GlucoseTwinEstimator, TWIN_STATE_SIZE, twinState } from './estimation/glucose-twin-estimator.ts';
-export { populationNominalPatient, uvaPatientsOfGroup } from './estimation/population-nominal.ts';
-export type { SimulatedCgmDataset, SimulatedCgmDatasetOptions } from './estimation/simulated-cgm-dataset.ts';
-export { simulateCgmDataset } from './estimation/simulated-cgm-dataset.ts';
-export type { BasalRateChange, TreatmentLog } from './estimation/treatment-log.ts';
-export { emptyTreatmentLog, normaliseTreatmentLog, treatmentLogBasalUPerMin } from './estimation/treatment-log.ts';
-export type { EnsembleObservable } from './estimation/twin-ensemble.ts';
-export { TwinEnsemble } from './estimation/twin-ensemble.ts';
-export type { GlucoseTwinSummary, ScaleEstimate } from './estimation/twin-estimate-summary.ts';
-export { summarizeTwinEstimate } from './estimation/twin-estimate-summary.ts';
-export type { TwinForecasterOptions } from './estimation/twin-forecaster.ts';
-export { createTwinForecaster, quantileSorted, TwinForecastEngine, twinForecasterFactory } from './estimation/twin-forecaster.ts';
-export type { GlucoseTwinSettings, TwinNoiseSettings, TwinPriorSettings } from './estimation/twin-settings.ts';
-export { defaultTwinNoise, defaultTwinPrior, glucoseTwinSettings } from './estimation/twin-settings.ts';
-export type { WhatIfBands, WhatIfOutcome, WhatIfRequest, WhatIfRisk } from './estimation/what-if.ts';
-export { baselineOptionLabel, simulateWhatIf } from './estimation/what-if.ts';
-export { MAX_WHAT_IF_HORIZON_MIN, parseWhatIfOptions } from './estimation/what-if-options.ts';
-export { glucoseTwinInfo } from './estimation/twin-model-info.ts';

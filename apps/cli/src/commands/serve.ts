@@ -29,6 +29,7 @@ export function registerServeCommand(program: Command): void {
       });
       const server = await startServer(config);
       process.stdout.write(`Vitaltwin listening on ${server.url} (GET ${server.url}/healthz); device MQTT on ${server.mqttUrl}\n`);
+      process.stdout.write(`Open ${server.url}/ in a browser for the clinician app.\n`);
       const first = server.context.security?.bootstrap;
       if (first) {
         process.stdout.write(

@@ -43,6 +43,7 @@ export function demoGlucoseRecord(
       deviceId,
     });
   }
-  const shift = <T extends { readonly timeMin: number }>(items: readonly T[]): T[] => items.map((x) => ({ ...x, timeMin: x.timeMin + startMin }));
+  const shift = <T extends { readonly timeMin: number }>(items: readonly T[]): T[] =>
+    items.map((x) => ({ ...x, timeMin: x.timeMin + startMin }));
   return { readings, log: { basal: shift(dataset.log.basal), boluses: shift(dataset.log.boluses), meals: shift(dataset.log.meals) } };
 }

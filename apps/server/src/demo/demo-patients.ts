@@ -12,7 +12,13 @@ export function demoWardPatients(count: number): Record<string, unknown>[] {
       resourceType: 'Patient',
       id: `demo-bed-${n}`,
       identifier: [{ system: 'urn:vitaltwin:demo', value: `bed-${n}` }],
-      name: [{ use: 'official', family: `${family[(i * 5) % family.length]}${100 + i * 37}`, given: [`${given[i % given.length]}${200 + i * 13}`] }],
+      name: [
+        {
+          use: 'official',
+          family: `${family[(i * 5) % family.length]}${100 + i * 37}`,
+          given: [`${given[i % given.length]}${200 + i * 13}`],
+        },
+      ],
       gender: i % 2 === 0 ? 'female' : 'male',
       birthDate: `${1938 + ((i * 7) % 50)}-0${1 + (i % 9)}-1${i % 9}`,
     };

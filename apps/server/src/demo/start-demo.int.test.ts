@@ -40,7 +40,9 @@ describe('demo data set (serve --demo)', () => {
     );
     expect(cgm[0]?.patients).toBe(2);
     expect(cgm[0]?.days).toBeGreaterThan(13);
-    const carbs = (await (await fetch(`${server.url}/fhir/Observation?code=http://loinc.org|9059-7&_summary=count`)).json()) as { total: number };
+    const carbs = (await (await fetch(`${server.url}/fhir/Observation?code=http://loinc.org|9059-7&_summary=count`)).json()) as {
+      total: number;
+    };
     expect(carbs.total).toBeGreaterThan(2 * 14 * 2);
   });
 
@@ -49,7 +51,9 @@ describe('demo data set (serve --demo)', () => {
     server = await startServer(config());
     const bundle = (await (await fetch(`${server.url}/fhir/Patient?_summary=count`)).json()) as { total: number };
     expect(bundle.total).toBe(16);
-    const rows = await server.context.db.query<{ n: number }>("SELECT count(DISTINCT patient_id)::int AS n FROM device_reading WHERE code = '99504-3'");
+    const rows = await server.context.db.query<{ n: number }>(
+      "SELECT count(DISTINCT patient_id)::int AS n FROM device_reading WHERE code = '99504-3'",
+    );
     expect(rows[0]?.n).toBe(2);
   }, 180_000);
 });

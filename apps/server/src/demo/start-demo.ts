@@ -27,7 +27,7 @@ export interface RunningDemo {
 }
 
 // The two Synthea patients with type 2 diabetes wear a CGM, fed by these virtual patients.
-const glucoseWearers: Readonly<Record<string, string>> = { 'Emery_Purdy_': 'adult#001', 'Morris_Lockman_': 'adult#003' };
+const glucoseWearers: Readonly<Record<string, string>> = { Emery_Purdy_: 'adult#001', Morris_Lockman_: 'adult#003' };
 const historyHours = 24;
 const historyStepMs = 5 * 60_000;
 const cgmPastDays = 14;
@@ -99,7 +99,14 @@ export async function startDemo(ctx: ServerContext, repo: FhirRepository, logger
     beds.forEach((bed, i) => {
       const payload = ward.livePayload(i, t);
       ctx.ingest
-        .ingest({ transport: 'http', deviceId: bed.deviceId, format: 'compact', payload: JSON.stringify(payload), json: payload, receivedAtMs: t })
+        .ingest({
+          transport: 'http',
+          deviceId: bed.deviceId,
+          format: 'compact',
+          payload: JSON.stringify(payload),
+          json: payload,
+          receivedAtMs: t,
+        })
         .catch((error: unknown) => logger.warn({ err: error }, 'demo reading not ingested'));
     });
     const due = records.flatMap((r) => r.readings.filter((x) => x.timeMs > cgmSentUpToMs && x.timeMs <= t));
@@ -120,7 +127,8 @@ export async function startDemo(ctx: ServerContext, repo: FhirRepository, logger
         ),
       );
       mealsSentUpToMin = nowM;
-      if (treatments.length > 0) repo.importResources(treatments).catch((error: unknown) => logger.warn({ err: error }, 'demo treatments not stored'));
+      if (treatments.length > 0)
+        repo.importResources(treatments).catch((error: unknown) => logger.warn({ err: error }, 'demo treatments not stored'));
     }
   }, interval);
   timer.unref();
