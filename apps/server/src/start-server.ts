@@ -9,6 +9,7 @@ import {
   IngestPipeline,
   type MonitoringRuntime,
   openDatabase,
+  publishReadings,
   repositorySink,
   withMonitoringCodes,
 } from '@vitaltwin/platform';
@@ -79,6 +80,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   };
   // Every committed ingest batch goes to the monitor; it stops after ingest has flushed (hooks run in reverse).
   context.ingest.onReadingsStored((batch) => monitoring.monitor.enqueue(batch));
+  // Live views (/events, the ward) see committed readings as `reading` events.
+  context.ingest.onReadingsStored((batch) => publishReadings(events, batch.readings, Date.now()));
   shutdownHooks.push(() => monitoring.stop());
   let app: FastifyInstance;
   try {

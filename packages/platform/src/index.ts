@@ -1,5 +1,6 @@
 export type { EventFilter, EventListener, SequencedEvent, TwinEvent, TwinEventType } from './events/event-bus.ts';
 export { EventBus, matches as eventMatches } from './events/event-bus.ts';
+export { publishReadings } from './events/reading-events.ts';
 export { parseETag } from './fhir/bundle-entries.ts';
 // FHIR R4 repository and REST semantics (fhir/): batch write path (writeTransaction,
 // importResources), streaming read (streamResources), fast read(type, id) / tryRead.
