@@ -91,7 +91,6 @@ export type { Forecaster, ForecastOutput, GlucoseSeries } from './forecast/forec
 export { createForecastOutput, glucoseSeries } from './forecast/forecaster.ts';
 export type { ForecasterContext, ForecasterFactory } from './forecast/forecaster-registry.ts';
 export { baselineForecasterFactories, createForecasters, defaultOref0Profile } from './forecast/forecaster-registry.ts';
-export { normalQuantile } from './forecast/normal-quantile.ts';
 export type { CarbEntry, InsulinDose, Oref0ForecasterOptions, Oref0Profile } from './forecast/oref0-forecaster.ts';
 export { createOref0Forecaster } from './forecast/oref0-forecaster.ts';
 export type { Oref0GlucoseStatus } from './forecast/oref0-glucose-status.ts';
@@ -163,6 +162,7 @@ export { mannWhitneyU } from './stats/mann-whitney-u.ts';
 export type { MeanDifference } from './stats/mean-difference.ts';
 export { pairedMeanDifference, welchMeanDifference } from './stats/mean-difference.ts';
 export { noncentralTCdf } from './stats/noncentral-t.ts';
+export { normalQuantile } from './stats/normal-distribution.ts';
 export type { PowerInput, SampleSize, TTestDesign } from './stats/sample-size.ts';
 export { tTestPower, tTestSampleSize } from './stats/sample-size.ts';
 export { studentTCdf, studentTQuantile } from './stats/student-t.ts';

@@ -1,4 +1,4 @@
-import { normalQuantile } from '../forecast/normal-quantile.ts';
+import { normalQuantile } from '../stats/normal-distribution.ts';
 import { type EffectiveResponse, twinEffectiveResponse } from './effective-response.ts';
 import { type GlucoseTwinEstimator, TWIN_STATE_SIZE, twinState } from './glucose-twin-estimator.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { normalQuantile } from '../stats/normal-distribution.ts';
 import { createForecastOutput, glucoseSeries } from './forecaster.ts';
-import { normalQuantile } from './normal-quantile.ts';
 import { createPersistenceForecaster, rmsChange } from './persistence.ts';
 
 describe('normalQuantile (Acklam)', () => {

@@ -1,5 +1,5 @@
+import { normalQuantile } from '../stats/normal-distribution.ts';
 import type { Forecaster, ForecastOutput, GlucoseSeries } from './forecaster.ts';
-import { normalQuantile } from './normal-quantile.ts';
 
 /**
  * Persistence ("last value", naive) forecast: the glucose at origin + h is predicted to equal the
