@@ -1,18 +1,17 @@
 import { groupReadingsBySubject } from '@vitaltwin/core';
 import {
-  type AveragedForecasterEvaluation,
   averageForecastEvaluations,
   baselineForecasterFactories,
   createForecasters,
   evaluateForecasts,
   type ForecastEvaluation,
   type ForecasterContext,
-  type ForecasterEvaluation,
   glucoseSeries,
 } from '@vitaltwin/sim';
 import type { Command } from 'commander';
 import { loadCgmFile, reportRowErrors } from '../cgm-file-input.ts';
 import { UsageError } from '../exit-codes.ts';
+import { fullForecastColumns, renderForecastTable } from '../forecast-table.ts';
 import { runSimulatedForecastEvaluation } from './forecast-simulated.ts';
 
 interface ForecastEvaluateOptions {
@@ -95,9 +94,11 @@ export function registerForecastEvaluateCommand(program: Command): void {
       }
       reportRowErrors(contents);
       const parts = evaluations.map(
-        (e) => `${e.subjectId} (${e.readings} readings, ${e.evaluation.origins} origins)\n${renderTable(e.evaluation.forecasters)}`,
+        (e) =>
+          `${e.subjectId} (${e.readings} readings, ${e.evaluation.origins} origins)\n${renderForecastTable(e.evaluation.forecasters, fullForecastColumns)}`,
       );
-      if (evaluations.length > 1) parts.push(`mean over ${evaluations.length} subjects\n${renderTable(average)}`);
+      if (evaluations.length > 1)
+        parts.push(`mean over ${evaluations.length} subjects\n${renderForecastTable(average, fullForecastColumns)}`);
       process.stdout.write(
         `${parts.join('\n')}\nmg/dL; MARD %; Clarke A and A+B %; cover = share of references inside the forecaster's interval (nominal level in brackets)\n`,
       );
@@ -117,27 +118,4 @@ function positive(text: string | undefined, flag: string, fallback: number): num
   const v = Number(text);
   if (!(v > 0) || !Number.isFinite(v)) throw new UsageError(`${flag} must be a positive number, got "${text}"`);
   return v;
-}
-
-function renderTable(forecasters: ReadonlyArray<ForecasterEvaluation | AveragedForecasterEvaluation>): string {
-  const header = ['forecaster', 'horizon', 'n', 'RMSE', 'MAE', 'MARD', 'bias', 'A%', 'A+B%', 'cover', 'width'];
-  const f = (v: number, d = 1): string => (Number.isFinite(v) ? v.toFixed(d) : '-');
-  const rows = forecasters.flatMap((fc) =>
-    fc.horizons.map((h) => [
-      fc.id,
-      `${h.horizonMin} min`,
-      String(h.n),
-      f(h.rmseMgDl),
-      f(h.maeMgDl),
-      f(h.mardPercent),
-      f(h.biasMgDl),
-      f(h.clarkePercent.A),
-      f(h.clarkePercent.A + h.clarkePercent.B),
-      Number.isFinite(h.coverage) ? `${f(100 * h.coverage)}% [${f(100 * (fc.intervalLevel ?? Number.NaN), 0)}]` : '-',
-      f(h.meanIntervalWidthMgDl),
-    ]),
-  );
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }

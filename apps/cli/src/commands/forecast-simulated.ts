@@ -1,12 +1,7 @@
-import {
-  type AveragedForecasterEvaluation,
-  baselineForecasterFactories,
-  evaluateSimulatedCohort,
-  type ForecasterEvaluation,
-  glucoseTwinInfo,
-} from '@vitaltwin/sim';
+import { baselineForecasterFactories, evaluateSimulatedCohort, glucoseTwinInfo } from '@vitaltwin/sim';
 import type { Command } from 'commander';
 import { UsageError } from '../exit-codes.ts';
+import { compactForecastColumns, renderForecastTable } from '../forecast-table.ts';
 import { loadUvaPadovaData } from '../uva-padova-data.ts';
 
 /**
@@ -100,34 +95,16 @@ export function runSimulatedForecastEvaluation(options: object): boolean {
     process.stdout.write(`${JSON.stringify({ simulated: true, ...result, provenance }, null, 2)}\n`);
     return true;
   }
-  const parts = result.patients.map((p) => `${p.patient} (prior ${p.prior}, ${p.readings} readings)\n${table(p.evaluation.forecasters)}`);
+  const parts = result.patients.map(
+    (p) =>
+      `${p.patient} (prior ${p.prior}, ${p.readings} readings)\n${renderForecastTable(p.evaluation.forecasters, compactForecastColumns)}`,
+  );
   parts.push(
-    `mean over ${result.patients.length} simulated patients (${days} days each, ${sensor.name} noise, seed ${seed})\n${table(result.average)}`,
+    `mean over ${result.patients.length} simulated patients (${days} days each, ${sensor.name} noise, seed ${seed})\n${renderForecastTable(result.average, compactForecastColumns)}`,
   );
   process.stdout.write(
     `${parts.join('\n')}\nmg/dL; MARD %; Clarke A and A+B %; cover = share of references inside the interval [nominal level]; ` +
       `${((Date.now() - started) / 1000).toFixed(1)} s\n`,
   );
   return true;
-}
-
-function table(forecasters: ReadonlyArray<ForecasterEvaluation | AveragedForecasterEvaluation>): string {
-  const header = ['forecaster', 'horizon', 'n', 'RMSE', 'MAE', 'MARD', 'A%', 'A+B%', 'cover'];
-  const f = (v: number, d = 1): string => (Number.isFinite(v) ? v.toFixed(d) : '-');
-  const rows = forecasters.flatMap((fc) =>
-    fc.horizons.map((h) => [
-      fc.id,
-      `${h.horizonMin} min`,
-      String(h.n),
-      f(h.rmseMgDl),
-      f(h.maeMgDl),
-      f(h.mardPercent),
-      f(h.clarkePercent.A),
-      f(h.clarkePercent.A + h.clarkePercent.B),
-      Number.isFinite(h.coverage) ? `${f(100 * h.coverage)}% [${f(100 * (fc.intervalLevel ?? Number.NaN), 0)}]` : '-',
-    ]),
-  );
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }
