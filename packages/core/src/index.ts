@@ -46,6 +46,8 @@ export type { GenericCgmParseOptions } from './cgm/generic-cgm-csv.ts';
 export { parseGenericCgmCsv } from './cgm/generic-cgm-csv.ts';
 export type { GlucoseBand, TimeInRanges } from './cgm/glucose-ranges.ts';
 export { glucoseBand, glucoseThresholdsMgDl, timeInRanges } from './cgm/glucose-ranges.ts';
+export type { GlucoseValueMetrics } from './cgm/glucose-value-metrics.ts';
+export { glucoseValueMetrics } from './cgm/glucose-value-metrics.ts';
 export type { BgRiskIndices } from './cgm/glucose-risk.ts';
 export { bgRiskIndices, kovatchevF, kovatchevRisk } from './cgm/glucose-risk.ts';
 export type { GlycemiaRiskIndex, GriInput } from './cgm/glycemia-risk-index.ts';

@@ -1,8 +1,7 @@
 import { VitaltwinError } from '../errors/error-codes.ts';
 import { type CgmReading, groupReadingsBySubject, mgDlPerMmolL } from './cgm-reading.ts';
 import { cgmCoverage, isIrregularSampling, nominalIntervalMin, readingWeightsMin } from './cgm-sampling.ts';
-import { timeInRanges } from './glucose-ranges.ts';
-import { bgRiskIndices } from './glucose-risk.ts';
+import { glucoseValueMetrics } from './glucose-value-metrics.ts';
 import { glycemiaRiskIndex } from './glycemia-risk-index.ts';
 
 /**
@@ -104,9 +103,8 @@ export function computeCgmMetrics(readings: readonly CgmReading[], options: CgmM
   );
   const mode = options.weighting ?? 'auto';
   const weighting: 'count' | 'time' = mode === 'auto' ? (isIrregularSampling(times, intervalMin) ? 'time' : 'count') : mode;
-  const ranges = timeInRanges(glucose, weighting === 'time' ? readingWeightsMin(times, intervalMin) : undefined);
-  const { mean, sd } = meanAndSampleSd(glucose);
-  const risk = bgRiskIndices(glucose);
+  const values = glucoseValueMetrics(glucose, weighting === 'time' ? readingWeightsMin(times, intervalMin) : undefined);
+  const { ranges, meanMgDl: mean, sdMgDl: sd } = values;
   const gri = glycemiaRiskIndex(ranges);
   return {
     subjectId,
@@ -126,8 +124,8 @@ export function computeCgmMetrics(readings: readonly CgmReading[], options: CgmM
     weighting,
     meanMgDl: mean,
     sdMgDl: sd,
-    cvPercent: (100 * sd) / mean,
-    gmiPercent: 3.31 + 0.02392 * mean,
+    cvPercent: values.cvPercent,
+    gmiPercent: values.gmiPercent,
     gmiMmolMol: 12.71 + 4.70587 * (mean / mgDlPerMmolL),
     ea1cPercent: (mean + 46.7) / 28.7,
     tbrBelow54Percent: ranges.veryLowPercent,
@@ -137,8 +135,8 @@ export function computeCgmMetrics(readings: readonly CgmReading[], options: CgmM
     tarLevel1Percent: ranges.highPercent,
     tarAbove180Percent: ranges.above180Percent,
     tarAbove250Percent: ranges.veryHighPercent,
-    lbgi: risk.lbgi,
-    hbgi: risk.hbgi,
+    lbgi: values.lbgi,
+    hbgi: values.hbgi,
     gri: gri.gri,
     griHypoComponent: gri.hypoComponent,
     griHyperComponent: gri.hyperComponent,
@@ -148,17 +146,4 @@ export function computeCgmMetrics(readings: readonly CgmReading[], options: CgmM
 /** Metrics for every subject in the readings, in order of first appearance. */
 export function cgmMetricsBySubject(readings: readonly CgmReading[], options: CgmMetricsOptions = {}): CgmMetrics[] {
   return [...groupReadingsBySubject(readings).values()].map((list) => computeCgmMetrics(list, options));
-}
-
-/** Two-pass mean and sample SD (n − 1); SD is NaN below two values. */
-function meanAndSampleSd(values: Float64Array): { mean: number; sd: number } {
-  const n = values.length;
-  if (n === 0) return { mean: Number.NaN, sd: Number.NaN };
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i]!;
-  const mean = sum / n;
-  if (n < 2) return { mean, sd: Number.NaN };
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += (values[i]! - mean) ** 2;
-  return { mean, sd: Math.sqrt(ss / (n - 1)) };
 }

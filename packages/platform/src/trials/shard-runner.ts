@@ -1,4 +1,3 @@
-import type { CgmReading } from '@vitaltwin/core';
 import {
   CgmSensor,
   type ControlDayTotals,
@@ -88,7 +87,6 @@ class TrialContext {
   readonly cgmDay: Float64Array;
   readonly bgDay: Float64Array;
   readonly signal: Float64Array;
-  readonly readings: CgmReading[] = [];
   readonly totals: ControlDayTotals = { insulinU: 0, bolusU: 0, carbsG: 0 };
 
   constructor(protocol: TrialProtocol, data: TrialData) {
@@ -174,7 +172,7 @@ export class ShardRunner {
             hist.add(k * st, g);
           }
         }
-        const endpoints = computeTrialEndpoints(ctx.signal, spd * protocol.days, st, protocol.days, insulinU, ctx.readings);
+        const endpoints = computeTrialEndpoints(ctx.signal, spd * protocol.days, st, protocol.days, insulinU);
         arms.push({ arm: protocol.arms[armIndex]!.name, endpoints, carbsPerDay: carbsG / protocol.days });
       }
       patients.push({ index, id: patient.id, group: patient.group, arms });

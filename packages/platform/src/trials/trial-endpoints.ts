@@ -1,11 +1,12 @@
-import { type CgmReading, computeCgmMetrics } from '@vitaltwin/core';
+import { glucoseValueMetrics } from '@vitaltwin/core';
 import { countHypoEvents } from './hypoglycaemia-events.ts';
 
 /**
  * The trial endpoints, computed per patient and arm over the whole evaluation period (all days after
  * the warm-up) on 5-minute-style regularly sampled glucose. Every glucose metric comes from the core
- * CGM metrics (`computeCgmMetrics`: consensus band edges 70 ≤ g ≤ 180, strict < 70, < 54, > 180, > 250,
- * count-based percentages, sample SD, GMI = 3.31 + 0.02392·mean, Kovatchev LBGI/HBGI); hypoglycaemia
+ * CGM metrics (`glucoseValueMetrics`, the value part of `computeCgmMetrics`: consensus band edges
+ * 70 ≤ g ≤ 180, strict < 70, < 54, > 180, > 250, count-based percentages (the samples are regular),
+ * sample SD, GMI = 3.31 + 0.02392·mean, Kovatchev LBGI/HBGI); hypoglycaemia
  * events follow the consensus level-2 definition (hypoglycaemia-events.ts); insulin is the delivered
  * total (basal + bolus after pump limits) per day.
  */
@@ -58,9 +59,7 @@ export type EndpointValues = Record<EndpointId, number>;
 
 /**
  * Endpoints of one patient in one arm from its evaluation-period glucose (`glucoseMgDl[0..n)`, one
- * reading every `intervalMin` minutes, consecutive days) and delivered insulin. Readings are handed to
- * the core metrics with synthetic timestamps (minute k·interval from 0); the trial period is exactly
- * the span of the readings.
+ * reading every `intervalMin` minutes, consecutive days) and delivered insulin.
  */
 export function computeTrialEndpoints(
   glucoseMgDl: Float64Array,
@@ -68,29 +67,21 @@ export function computeTrialEndpoints(
   intervalMin: number,
   days: number,
   insulinU: number,
-  readings: CgmReading[],
 ): EndpointValues {
-  // The reading records are reused between patients (only the glucose changes), so the core metrics
-  // get their input shape without thousands of fresh objects per patient.
-  if (readings.length > n) readings.length = n;
-  for (let k = 0; k < n; k++) {
-    const r = readings[k] as { subjectId: string; timeMs: number; glucoseMgDl: number } | undefined;
-    if (r && r.timeMs === k * intervalMin * 60_000) r.glucoseMgDl = glucoseMgDl[k]!;
-    else readings[k] = { subjectId: 'p', timeMs: k * intervalMin * 60_000, glucoseMgDl: glucoseMgDl[k]! };
-  }
-  const m = computeCgmMetrics(readings, { intervalMin, weighting: 'count', periodStartMs: 0, periodEndMs: n * intervalMin * 60_000 });
+  const glucose = glucoseMgDl.subarray(0, n);
+  const m = glucoseValueMetrics(glucose);
   return {
     meanGlucose: m.meanMgDl,
-    tir: m.tirPercent,
-    tbr70: m.tbrBelow70Percent,
-    tbr54: m.tbrBelow54Percent,
-    tar180: m.tarAbove180Percent,
-    tar250: m.tarAbove250Percent,
+    tir: m.ranges.inRangePercent,
+    tbr70: m.ranges.below70Percent,
+    tbr54: m.ranges.veryLowPercent,
+    tar180: m.ranges.above180Percent,
+    tar250: m.ranges.veryHighPercent,
     cv: m.cvPercent,
     gmi: m.gmiPercent,
     lbgi: m.lbgi,
     hbgi: m.hbgi,
-    hypoEvents: (countHypoEvents(glucoseMgDl.subarray(0, n), intervalMin) * 7) / days,
+    hypoEvents: (countHypoEvents(glucose, intervalMin) * 7) / days,
     insulinPerDay: insulinU / days,
   };
 }
