@@ -163,6 +163,8 @@ export type { StoreExportOptions, StoreExportSummary } from './security/store-ex
 export { exportStore } from './security/store-export.ts';
 export type { NewUser, User } from './security/user-store.ts';
 export { UserStore } from './security/user-store.ts';
+export type { UvaPadovaData } from './sim-data/uva-padova-data.ts';
+export { loadUvaPadovaData, simInputToVitaltwinError } from './sim-data/uva-padova-data.ts';
 export type { Migration, MigrationReport } from './store/migrations.ts';
 export { loadMigrations, migrate } from './store/migrations.ts';
 export type { DatabaseTarget } from './store/open-database.ts';
@@ -176,8 +178,6 @@ export type { ShardQueueOptions, ShardQueueWorkerOptions } from './trials/shard-
 export { defaultShardQueueName, startShardQueueWorker } from './trials/shard-queue.ts';
 export type { CheckedTrial } from './trials/trial-check.ts';
 export { checkTrialProtocol } from './trials/trial-check.ts';
-export type { TrialData } from './trials/trial-data.ts';
-export { loadTrialData } from './trials/trial-data.ts';
 export { endpointIds, endpointInfo } from './trials/trial-endpoints.ts';
 export type { TrialJobEvent, TrialJobState, TrialJobStatus } from './trials/trial-jobs.ts';
 export { TrialJobManager } from './trials/trial-jobs.ts';

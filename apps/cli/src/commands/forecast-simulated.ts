@@ -1,8 +1,8 @@
+import { loadUvaPadovaData } from '@vitaltwin/platform';
 import { baselineForecasterFactories, evaluateSimulatedCohort, glucoseTwinInfo } from '@vitaltwin/sim';
 import type { Command } from 'commander';
 import { UsageError } from '../exit-codes.ts';
 import { compactForecastColumns, renderForecastTable } from '../forecast-table.ts';
-import { loadUvaPadovaData } from '../uva-padova-data.ts';
 
 /**
  * `vitaltwin forecast evaluate --simulated [--patients adult#001,...|all] [--days N] [--seed S]`:
@@ -43,7 +43,7 @@ export function runSimulatedForecastEvaluation(options: object): boolean {
   const o = options as SimulatedOptions;
   if (!o.simulated) return false;
   const data = loadUvaPadovaData();
-  const known = data.patients.map((p) => p.name);
+  const known = data.patients.map((p) => p.params.name);
   const patients = o.patients === undefined || o.patients === 'all' ? known : o.patients.split(',').map((s) => s.trim());
   const unknown = patients.filter((p) => !known.includes(p));
   if (patients.length === 0 || unknown.length > 0)
@@ -70,8 +70,8 @@ export function runSimulatedForecastEvaluation(options: object): boolean {
   const started = Date.now();
   const result = evaluateSimulatedCohort({
     patients,
-    population: data.patients,
-    therapies: data.therapies,
+    population: data.patients.map((p) => p.params),
+    therapies: data.patients.map((p) => p.therapy),
     sensor,
     days,
     seed,
@@ -85,7 +85,7 @@ export function runSimulatedForecastEvaluation(options: object): boolean {
   if (o.json) {
     const provenance = {
       twin: glucoseTwinInfo,
-      patientsSha256: data.patientsSha256,
+      patientsSha256: data.sha256['vpatient_params.csv'],
       sensor: sensor.name,
       days,
       seed,

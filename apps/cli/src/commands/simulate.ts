@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { VitaltwinError } from '@vitaltwin/core';
+import { loadUvaPadovaData, simInputToVitaltwinError, type UvaPadovaData } from '@vitaltwin/platform';
 import {
   allocateGlucoseTrace,
   defaultUvaSolver,
@@ -21,7 +22,6 @@ import {
 import type { Command } from 'commander';
 import { UsageError } from '../exit-codes.ts';
 import { version } from '../program.ts';
-import { loadUvaPadovaData, toVitaltwinError, type UvaPadovaData } from '../uva-padova-data.ts';
 
 interface SimulateGlucoseOptions {
   patient?: string;
@@ -78,7 +78,7 @@ function runSimulateGlucose(options: SimulateGlucoseOptions): void {
   try {
     model = new UvaPadovaModel(params, { solver });
   } catch (error) {
-    throw toVitaltwinError(error, 'VT_ERR_INVALID_INPUT', 'parameters cannot be simulated');
+    throw simInputToVitaltwinError(error, 'VT_ERR_INVALID_INPUT', 'parameters cannot be simulated');
   }
   const devices = scenarioDevices(scenario, data.sensors, data.pumps);
   const trace = allocateGlucoseTrace(scenario.durationMin);
@@ -111,7 +111,7 @@ function runSimulateGlucose(options: SimulateGlucoseOptions): void {
       conventions: uvaPadovaModelInfo.conventions,
       parameterSource: options.params
         ? { file: options.params, basePatient: options.patient ?? null }
-        : { file: 'vpatient_params.csv', sha256: data.patientsSha256 },
+        : { file: 'vpatient_params.csv', sha256: data.sha256['vpatient_params.csv'] },
       software: { vitaltwin: version, node: process.version },
     },
   };
@@ -131,7 +131,7 @@ function parseSolver(options: SimulateGlucoseOptions): { method: FixedStepMethod
 function resolveParams(data: UvaPadovaData, options: SimulateGlucoseOptions): UvaPadovaParams {
   let base: UvaPadovaParams | undefined;
   if (options.patient !== undefined) {
-    base = data.patients.find((p) => p.name === options.patient);
+    base = data.patients.find((p) => p.params.name === options.patient)?.params;
     if (!base) {
       throw new UsageError(
         `unknown patient "${options.patient}"; run "vitaltwin simulate patients" to list the ${data.patients.length} valid names (adolescent#001–010, adult#001–010, child#001–010)`,
@@ -146,7 +146,7 @@ function resolveParams(data: UvaPadovaData, options: SimulateGlucoseOptions): Uv
   try {
     return uvaPadovaParamsFromJson(base ? { name: `${base.name}+custom`, ...(json as object) } : json, base);
   } catch (error) {
-    throw toVitaltwinError(error, 'VT_ERR_INVALID_INPUT', `invalid parameters in ${options.params}`);
+    throw simInputToVitaltwinError(error, 'VT_ERR_INVALID_INPUT', `invalid parameters in ${options.params}`);
   }
 }
 
@@ -155,7 +155,7 @@ function readScenario(file: string): GlucoseScenario {
   try {
     return parseGlucoseScenario(json);
   } catch (error) {
-    throw toVitaltwinError(error, 'VT_ERR_INVALID_INPUT', `invalid scenario ${file === '-' ? '(stdin)' : file}`);
+    throw simInputToVitaltwinError(error, 'VT_ERR_INVALID_INPUT', `invalid scenario ${file === '-' ? '(stdin)' : file}`);
   }
 }
 
@@ -220,16 +220,15 @@ function total(values: Float64Array, count: number): number {
 
 function listPatients(json: boolean): void {
   const data = loadUvaPadovaData();
-  const rows = data.patients.map((p) => {
-    const t = data.therapies.find((q) => q.name === p.name);
+  const rows = data.patients.map(({ params: p, therapy: t }) => {
     return {
       name: p.name,
       bodyWeightKg: p.bodyWeightKg,
       basalGlucoseMgDl: p.basalGlucoseMgDl,
       basalUPerHour: steadyBasalUPerMin(p) * 60,
-      carbRatioGPerU: t?.carbRatioGPerU ?? null,
-      correctionFactorMgDlPerU: t?.correctionFactorMgDlPerU ?? null,
-      ageYears: t?.ageYears ?? null,
+      carbRatioGPerU: t.carbRatioGPerU,
+      correctionFactorMgDlPerU: t.correctionFactorMgDlPerU,
+      ageYears: t.ageYears,
     };
   });
   if (json) {

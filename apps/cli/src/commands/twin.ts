@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { groupReadingsBySubject, VitaltwinError } from '@vitaltwin/core';
+import { loadUvaPadovaData } from '@vitaltwin/platform';
 import {
   GlucoseTwinEstimator,
   glucoseTwinInfo,
@@ -19,7 +20,6 @@ import type { Command } from 'commander';
 import { loadCgmFile, parseTimeZoneOffset, reportRowErrors } from '../cgm-file-input.ts';
 import { UsageError } from '../exit-codes.ts';
 import { treatmentLogFromCgmEvents, treatmentLogFromJson } from '../treatment-log-file.ts';
-import { loadUvaPadovaData } from '../uva-padova-data.ts';
 
 interface WhatIfCliOptions {
   cgm: string;
@@ -97,7 +97,13 @@ export function registerTwinCommand(program: Command): void {
       );
 
       const data = loadUvaPadovaData();
-      const nominal = populationNominalPatient(uvaPatientsOfGroup(data.patients, 'adult'), { name: 'population-adult' });
+      const nominal = populationNominalPatient(
+        uvaPatientsOfGroup(
+          data.patients.map((p) => p.params),
+          'adult',
+        ),
+        { name: 'population-adult' },
+      );
       const settings = glucoseTwinSettings(nominal, basalUPerH !== undefined ? { referenceBasalUPerMin: basalUPerH / 60 } : {});
       const estimator = new GlucoseTwinEstimator(settings, log);
       for (const r of readings) estimator.assimilate(r.timeMs / 60_000, r.glucoseMgDl);

@@ -1,4 +1,4 @@
-import { type DeviceReading, loadTrialData } from '@vitaltwin/platform';
+import { type DeviceReading, loadUvaPadovaData } from '@vitaltwin/platform';
 import { simulateCgmDataset, type TreatmentLog } from '@vitaltwin/sim';
 
 /** LOINC 99504-3, glucose in interstitial fluid by CGM (HL7 CGM IG), in mg/dL. */
@@ -25,7 +25,7 @@ export function demoGlucoseRecord(
   nowMs: number,
   seed: number,
 ): DemoGlucoseRecord {
-  const data = loadTrialData();
+  const data = loadUvaPadovaData();
   const source = data.patients.find((p) => p.params.name === virtualPatient);
   const sensor = data.sensors.find((s) => s.name === 'Dexcom');
   if (!source || !sensor) throw new Error(`demo data: no virtual patient ${virtualPatient} or Dexcom sensor`);

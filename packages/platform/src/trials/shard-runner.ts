@@ -10,9 +10,9 @@ import {
   UVA_STATE_SIZE,
   UvaPadovaModel,
 } from '@vitaltwin/sim';
+import type { UvaPadovaData } from '../sim-data/uva-padova-data.ts';
 import { AgpHistogram } from './agp-histogram.ts';
 import { createController } from './trial-controllers.ts';
-import type { TrialData } from './trial-data.ts';
 import { computeTrialEndpoints, type EndpointValues } from './trial-endpoints.ts';
 import { armsOfPatient, TrialPopulation } from './trial-population.ts';
 import type { ScenarioSpec, TrialProtocol } from './trial-protocol-schema.ts';
@@ -89,7 +89,7 @@ class TrialContext {
   readonly signal: Float64Array;
   readonly totals: ControlDayTotals = { insulinU: 0, bolusU: 0, carbsG: 0 };
 
-  constructor(protocol: TrialProtocol, data: TrialData) {
+  constructor(protocol: TrialProtocol, data: UvaPadovaData) {
     this.population = new TrialPopulation(protocol, data);
     const sensorParams = data.sensors.find((s) => s.name === protocol.sensor);
     if (!sensorParams) throw new Error(`no parameters for sensor ${protocol.sensor}`);
@@ -116,11 +116,11 @@ class TrialContext {
  * except the endpoint record at the end of each patient and arm; no per-minute trace outlives its day.
  */
 export class ShardRunner {
-  private readonly data: TrialData;
+  private readonly data: UvaPadovaData;
   private contextHash = '';
   private context: TrialContext | null = null;
 
-  constructor(data: TrialData) {
+  constructor(data: UvaPadovaData) {
     this.data = data;
   }
 

@@ -1,4 +1,4 @@
-import { loadTrialData, type TrialData } from './trial-data.ts';
+import { loadUvaPadovaData, type UvaPadovaData } from '../sim-data/uva-padova-data.ts';
 import { patientDaysOf, planShards } from './trial-plan.ts';
 import { TrialPopulation } from './trial-population.ts';
 import { parseTrialProtocol, protocolHash } from './trial-protocol.ts';
@@ -17,7 +17,7 @@ export interface CheckedTrial {
  * population against the data (unknown patient names, empty selections), plus the size of the work.
  * Throws `VitaltwinError` (VT_ERR_VALIDATION) like `parseTrialProtocol`.
  */
-export function checkTrialProtocol(json: unknown, data: TrialData = loadTrialData()): CheckedTrial {
+export function checkTrialProtocol(json: unknown, data: UvaPadovaData = loadUvaPadovaData()): CheckedTrial {
   const protocol = parseTrialProtocol(json);
   const population = new TrialPopulation(protocol, data);
   return {

@@ -8,7 +8,7 @@ import {
   VirtualCohortGenerator,
   Xoshiro128StarStar,
 } from '@vitaltwin/sim';
-import type { TrialData } from './trial-data.ts';
+import type { UvaPadovaData } from '../sim-data/uva-padova-data.ts';
 import type { TrialProtocol } from './trial-protocol-schema.ts';
 import { seedStreams } from './trial-seeds.ts';
 
@@ -30,7 +30,7 @@ export class TrialPopulation {
   private readonly fixed: readonly SourcePatient[] | null;
   private readonly generator: VirtualCohortGenerator | null;
 
-  constructor(protocol: TrialProtocol, data: TrialData) {
+  constructor(protocol: TrialProtocol, data: UvaPadovaData) {
     const pop = protocol.population;
     switch (pop.source) {
       case 'simglucose': {

@@ -1,10 +1,10 @@
+import { loadUvaPadovaData, type UvaPadovaData } from '../sim-data/uva-padova-data.ts';
 import { AgpHistogram } from './agp-histogram.ts';
 import { patientsCsvHeader, patientsCsvRows } from './patients-csv.ts';
 import { renderTrialReportHtml } from './report/trial-report-html.ts';
 import { runShardsOnQueue, type ShardQueueOptions } from './shard-queue.ts';
 import { type PatientResult, type ShardJob, type ShardResult, ShardRunner } from './shard-runner.ts';
 import { runShardsOnWorkers, TrialAbortedError } from './shard-worker-pool.ts';
-import { loadTrialData, type TrialData } from './trial-data.ts';
 import { TrialDirectory } from './trial-directory.ts';
 import { patientDaysOf, planShards } from './trial-plan.ts';
 import { TrialPopulation } from './trial-population.ts';
@@ -38,7 +38,7 @@ export interface TrialRunOptions {
   /** Monotonic milliseconds (default `performance.now`); wall-clock ISO time for run.json (default `Date`). */
   readonly clockMs?: () => number;
   readonly wallClockIso?: () => string;
-  readonly data?: TrialData;
+  readonly data?: UvaPadovaData;
 }
 
 export interface TrialRunResult {
@@ -67,7 +67,7 @@ export async function runTrial(protocolJson: unknown, options: TrialRunOptions):
   const t0 = clock();
   const protocol = parseTrialProtocol(protocolJson);
   const hash = protocolHash(protocol);
-  const data = options.data ?? loadTrialData();
+  const data = options.data ?? loadUvaPadovaData();
   const population = new TrialPopulation(protocol, data);
   const dir = new TrialDirectory(options.outDir);
   dir.prepare(protocol, hash);
@@ -164,7 +164,7 @@ function aggregate(
   hash: string,
   shardCount: number,
   dir: TrialDirectory,
-  data: TrialData,
+  data: UvaPadovaData,
   outDir: string,
 ): TrialSummary {
   const endpoints = selectedEndpoints(protocol);

@@ -1,13 +1,13 @@
 import { parentPort } from 'node:worker_threads';
+import { loadUvaPadovaData } from '../sim-data/uva-padova-data.ts';
 import { ShardRunner } from './shard-runner.ts';
 import type { WorkerRequest, WorkerResponse } from './shard-worker-pool.ts';
-import { loadTrialData } from './trial-data.ts';
 
 // Worker-thread entry (loaded through trial-worker.mjs): runs the shards it is sent, one at a time,
 // reporting each finished patient and the shard result.
 const port = parentPort;
 if (!port) throw new Error('trial-worker must run in a worker thread');
-const runner = new ShardRunner(loadTrialData());
+const runner = new ShardRunner(loadUvaPadovaData());
 port.on('message', (msg: WorkerRequest) => {
   const { job } = msg;
   try {

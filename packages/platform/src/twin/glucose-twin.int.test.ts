@@ -3,14 +3,14 @@ import { testEngines } from '@vitaltwin/platform/testing';
 import { populationNominalPatient, type SimulatedCgmDataset, simulateCgmDataset, uvaPatientsOfGroup } from '@vitaltwin/sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FhirRepository } from '../fhir/fhir-repository.ts';
+import { loadUvaPadovaData } from '../sim-data/uva-padova-data.ts';
 import type { SqlClient } from '../store/sql-client.ts';
 import { TimeSeriesStore } from '../store/time-series-store.ts';
-import { loadTrialData } from '../trials/trial-data.ts';
 import { GlucoseTwinService } from './glucose-twin.ts';
 import { cgmReadingCodes } from './twin-inputs.ts';
 
 const engines = await testEngines('glucose twin service');
-const data = loadTrialData();
+const data = loadUvaPadovaData();
 const patients = data.patients.map((p) => p.params);
 const sensor = data.sensors.find((s) => s.name === 'GuardianRT')!;
 const name = 'adult#003';

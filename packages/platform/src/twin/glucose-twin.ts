@@ -16,8 +16,8 @@ import {
   uvaPatientsOfGroup,
   type WhatIfOutcome,
 } from '@vitaltwin/sim';
+import { loadUvaPadovaData } from '../sim-data/uva-padova-data.ts';
 import type { SqlClient } from '../store/sql-client.ts';
-import { loadTrialData } from '../trials/trial-data.ts';
 import { type CgmPoint, cgmReadingCodes, TwinInputs } from './twin-inputs.ts';
 
 export interface GlucoseTwinServiceOptions {
@@ -286,6 +286,6 @@ function origin(twin: PatientTwin): TwinOrigin {
 
 /** The geometric-mean adult of simglucose's 10 virtual adults (population-nominal.ts). */
 export function defaultNominalPatient(): UvaPadovaParams {
-  const patients = loadTrialData().patients.map((p) => p.params);
+  const patients = loadUvaPadovaData().patients.map((p) => p.params);
   return populationNominalPatient(uvaPatientsOfGroup(patients, 'adult'), { name: 'population-adult' });
 }
