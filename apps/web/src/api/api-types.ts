@@ -1,8 +1,10 @@
 /**
  * The shapes the web app reads from the server, as the routes document them (apps/server/src/routes):
  * only the fields the app uses. They mirror platform types (AlertView, WardPatient, ...) without
- * importing the platform package, which holds Node-only code.
+ * importing the platform package, which holds Node-only code. The what-if bands and risks are the
+ * pure sim package's own types (a type-only import, erased from the bundle).
  */
+import type { WhatIfBands, WhatIfRisk } from '@vitaltwin/sim';
 export type News2ClinicalRisk = 'low' | 'low-medium' | 'medium' | 'high';
 export type AlertSeverity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
@@ -126,28 +128,6 @@ export interface WhatIfOptionJson {
   readonly boluses?: readonly { readonly inMin: number; readonly units: number }[];
   readonly meals?: readonly { readonly inMin: number; readonly carbsG: number }[];
   readonly basal?: readonly { readonly fromMin: number; readonly toMin: number; readonly basalUPerH: number }[];
-}
-
-export interface WhatIfBands {
-  readonly timesMin: number[];
-  readonly p5: number[];
-  readonly p25: number[];
-  readonly p50: number[];
-  readonly p75: number[];
-  readonly p95: number[];
-}
-
-export interface WhatIfRisk {
-  readonly pBelow70: number;
-  readonly pBelow54: number;
-  readonly pAbove180: number;
-  readonly pAbove250: number;
-  readonly minutesBelow70: number;
-  readonly minutesBelow54: number;
-  readonly minutesAbove180: number;
-  readonly minutesAbove250: number;
-  readonly medianNadirMgDl: number;
-  readonly medianPeakMgDl: number;
 }
 
 export interface WhatIfOutcome {
