@@ -5,46 +5,7 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadServerConfig } from '../config/server-config.ts';
 import { type RunningServer, startServer } from '../start-server.ts';
-
-interface SseEvent {
-  id: string;
-  event: string;
-  data: Record<string, unknown>;
-}
-
-/** Reads SSE frames until `until` accepts one (or the stream ends), returning all frames read. */
-async function readUntil(response: Response, until: (e: SseEvent) => boolean): Promise<SseEvent[]> {
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  const events: SseEvent[] = [];
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value, { stream: true });
-    let split = buffer.indexOf('\n\n');
-    while (split >= 0) {
-      const block = buffer.slice(0, split);
-      buffer = buffer.slice(split + 2);
-      const fields = Object.fromEntries(
-        block
-          .split('\n')
-          .filter((line) => !line.startsWith(':') && line.includes(': '))
-          .map((line) => [line.slice(0, line.indexOf(': ')), line.slice(line.indexOf(': ') + 2)]),
-      );
-      if (fields.event && fields.id && fields.data) {
-        const event = { id: fields.id, event: fields.event, data: JSON.parse(fields.data) as Record<string, unknown> };
-        events.push(event);
-        if (until(event)) {
-          await reader.cancel();
-          return events;
-        }
-      }
-      split = buffer.indexOf('\n\n');
-    }
-  }
-  return events;
-}
+import { readSseUntil } from './testing/sse-reader.ts';
 
 const json = async (response: Response) => (await response.json()) as Record<string, unknown>;
 
@@ -85,7 +46,7 @@ describe('end to end: MQTT vitals → NEWS2 → alert on /events and /alerts', (
     let alertAt = Number.NaN;
     const seen = new Set<string>();
     // The alert comes first; the score Observation is written in the background just after.
-    const received = readUntil(stream, (e) => {
+    const received = readSseUntil(stream, (e) => {
       if (e.event === 'alert' && Number.isNaN(alertAt)) alertAt = performance.now();
       seen.add(e.event);
       return seen.has('alert') && seen.has('score');

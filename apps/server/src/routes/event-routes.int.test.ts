@@ -4,34 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadServerConfig } from '../config/server-config.ts';
 import { type RunningServer, startServer } from '../start-server.ts';
-
-/** Reads SSE frames from a fetch response body until `count` events have arrived. */
-async function readEvents(response: Response, count: number): Promise<{ id: string; event: string; data: Record<string, unknown> }[]> {
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const events: { id: string; event: string; data: Record<string, unknown> }[] = [];
-  while (events.length < count) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value, { stream: true });
-    let split = buffer.indexOf('\n\n');
-    while (split >= 0) {
-      const block = buffer.slice(0, split);
-      buffer = buffer.slice(split + 2);
-      const fields = Object.fromEntries(
-        block
-          .split('\n')
-          .filter((line) => !line.startsWith(':') && line.includes(': '))
-          .map((line) => [line.slice(0, line.indexOf(': ')), line.slice(line.indexOf(': ') + 2)]),
-      );
-      if (fields.event && fields.id && fields.data) events.push({ id: fields.id, event: fields.event, data: JSON.parse(fields.data) });
-      split = buffer.indexOf('\n\n');
-    }
-  }
-  await reader.cancel();
-  return events;
-}
+import { readSseEvents } from './testing/sse-reader.ts';
 
 describe('GET /events (Server-Sent Events)', () => {
   let dataDir: string;
@@ -49,7 +22,7 @@ describe('GET /events (Server-Sent Events)', () => {
   it('streams the events of the chosen patient and types as they are published', async () => {
     const response = await fetch(`${server.url}/events?patient=p1&types=alert`);
     expect(response.headers.get('content-type')).toContain('text/event-stream');
-    const received = readEvents(response, 2);
+    const received = readSseEvents(response, 2);
     const bus = server.context.events;
     // Give the subscription a moment to be registered after the headers were sent.
     await new Promise((r) => setTimeout(r, 50));
@@ -71,7 +44,7 @@ describe('GET /events (Server-Sent Events)', () => {
     bus.publish({ type: 'alert', patientId: 'p9', timeMs: 11, data: { n: 2 } });
     bus.publish({ type: 'alert', patientId: 'p9', timeMs: 12, data: { n: 3 } });
     const response = await fetch(`${server.url}/events?patient=p9`, { headers: { 'last-event-id': String(last) } });
-    const events = await readEvents(response, 2);
+    const events = await readSseEvents(response, 2);
     expect(events.map((e) => (e.data.data as { n: number }).n)).toEqual([2, 3]);
   });
 
