@@ -1,4 +1,4 @@
-import type { EventBus, IngestPipeline, MonitoringRuntime, SqlClient } from '@vitaltwin/platform';
+import type { EventBus, FhirRepository, IngestPipeline, MonitoringRuntime, SqlClient } from '@vitaltwin/platform';
 import type { ServerSecurity } from './auth/server-security.ts';
 import type { ServerConfig } from './config/server-config.ts';
 
@@ -9,6 +9,8 @@ import type { ServerConfig } from './config/server-config.ts';
 export interface ServerContext {
   readonly config: ServerConfig;
   readonly db: SqlClient;
+  /** The FHIR R4 repository (validation, versions, search) shared by the API, monitoring and the demo. */
+  readonly fhir: FhirRepository;
   /** Real-time fan-out of readings, scores, alerts and job progress to `/events` and subscribers. */
   readonly events: EventBus;
   /** Device ingest (MQTT and POST /ingest): decode, bind, normalise, batch, store, dead-letter. */

@@ -50,21 +50,33 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   let tls: { cert: Buffer; key: Buffer } | undefined;
   const events = new EventBus();
   let monitoring: MonitoringRuntime;
+  let fhir: FhirRepository | undefined;
   try {
     security = await createServerSecurity(config, db, logger);
     tls = await readTlsFiles(config);
+    // One FHIR repository (and one validator worker pool) for the REST API, monitoring and the demo.
+    fhir = await FhirRepository.open(db);
     // Vital-sign monitoring: scores, alerts, sweeps and FHIR Subscription delivery (platform monitoring/).
-    const fhir = repositorySink(await FhirRepository.open(db));
-    monitoring = createMonitoring({ db, events, fhir, logger, ...(config.monitoring ? { config: config.monitoring } : {}) });
+    monitoring = createMonitoring({
+      db,
+      events,
+      fhir: repositorySink(fhir),
+      logger,
+      ...(config.monitoring ? { config: config.monitoring } : {}),
+    });
   } catch (error) {
+    await fhir?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;
   }
-  // The audit trail flushes last (hooks run in reverse order), just before the database closes.
-  const shutdownHooks: (() => Promise<void>)[] = [() => security.audit.close()];
+  const repository = fhir;
+  // The audit trail flushes last (hooks run in reverse order), just before the database closes; the
+  // FHIR repository's validator workers stop just before it, after every user of the repository.
+  const shutdownHooks: (() => Promise<void>)[] = [() => security.audit.close(), () => repository.close()];
   const context: ServerContext = {
     config,
     db,
+    fhir: repository,
     events,
     ingest: new IngestPipeline({
       db,
@@ -128,17 +140,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   if (config.demo) {
     // Registered after ingest, so it stops first on shutdown. A demo that fails to load is logged,
     // and the server keeps running without it.
-    const demoRepo = await FhirRepository.open(db, { validationWorkers: 0 });
     try {
-      const demo = await startDemo(context, demoRepo, logger, { nowMs: Date.now() });
+      const demo = await startDemo(context, repository, logger, { nowMs: Date.now() });
       logger.info({ deteriorating: demo.deteriorating.length, glucosePatients: demo.glucosePatients.length }, 'demo streaming live vitals');
-      shutdownHooks.push(async () => {
-        demo.stop();
-        await demoRepo.close();
-      });
+      shutdownHooks.push(async () => demo.stop());
     } catch (error) {
       logger.error({ err: error }, 'demo data could not be loaded');
-      await demoRepo.close();
     }
   }
   const address = app.server.address();

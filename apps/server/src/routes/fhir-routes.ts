@@ -1,5 +1,5 @@
 import { VitaltwinError } from '@vitaltwin/core';
-import { capabilityStatement, FhirRepository } from '@vitaltwin/platform';
+import { capabilityStatement, type FhirRepository } from '@vitaltwin/platform';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../server-context.ts';
 import { fhirBaseUrl, preferOf, queryOf, sendFhir } from './fhir-http.ts';
@@ -12,8 +12,7 @@ import { fhirResourceRoutes } from './fhir-resource-routes.ts';
  * OperationOutcomes through the shared error handler.
  */
 export async function fhirRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  const repo = await FhirRepository.open(ctx.db);
-  ctx.onShutdown(() => repo.close());
+  const repo = ctx.fhir;
   const startedAt = new Date(ctx.startedAtMs).toISOString();
   await app.register(
     async (fhir) => {
