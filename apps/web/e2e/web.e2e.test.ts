@@ -295,6 +295,10 @@ describe.runIf(available)('clinician web app in Chromium', () => {
     expect(await p.locator('.app-header nav a').allTextContents()).toEqual(['Trials']);
     await p.getByRole('link', { name: 'Trials' }).click();
     await p.getByRole('heading', { name: 'In-silico trials' }).waitFor();
+    // The server's trial list: the clinician's trial is there for the researcher too.
+    const trials = p.locator('aside .record-list');
+    await expect.poll(() => trials.textContent()).toContain('quick-cr-0.8');
+    expect(await trials.textContent()).toContain('succeeded');
     await shot('15-researcher-768x1024', p);
     await other.close();
   });

@@ -113,6 +113,37 @@ describe('/trials', () => {
     expect(html).not.toContain('<script');
   });
 
+  it('lists trials, cancels a running one and finds both again after a restart', async () => {
+    const long = { ...protocol, name: 'long-trial', population: { source: 'generated', n: 400, seed: 5 }, days: 14, shardSize: 10 };
+    const res = await fetch(`${server.url}/trials`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(long),
+    });
+    const job = (await res.json()) as { id: string };
+    const cancel = await fetch(`${server.url}/trials/${job.id}`, { method: 'DELETE' });
+    expect(cancel.status).toBe(202);
+    const events = await readAll(await fetch(`${server.url}/trials/${job.id}/events`));
+    expect(events[events.length - 1]!.data['state']).toBe('cancelled');
+    const again = await fetch(`${server.url}/trials/${job.id}`, { method: 'DELETE' });
+    expect(again.status).toBe(200);
+
+    const list = async () =>
+      ((await (await fetch(`${server.url}/trials`)).json()) as { trials: { id: string; name: string; state: string }[] }).trials;
+    const before = await list();
+    expect(before.map((t) => [t.name, t.state])).toEqual([
+      ['long-trial', 'cancelled'],
+      ['http-trial', 'succeeded'],
+    ]);
+
+    await server.stop();
+    server = await startServer(loadServerConfig({ flags: { port: '0', mqttPort: '0', dataDir, logLevel: 'silent' }, env: {} }));
+    const after = await list();
+    expect(after.map((t) => [t.id, t.name, t.state])).toEqual(before.map((t) => [t.id, t.name, t.state]));
+    const finished = after.find((t) => t.state === 'succeeded')!;
+    expect((await fetch(`${server.url}/trials/${finished.id}/summary`)).status).toBe(200);
+  }, 120_000);
+
   it('answers 404 for an unknown trial', async () => {
     const res = await fetch(`${server.url}/trials/00000000-0000-0000-0000-000000000000`);
     expect(res.status).toBe(404);

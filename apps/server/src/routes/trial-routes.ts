@@ -28,12 +28,16 @@ function requireFinished(status: TrialJobStatus): void {
  * In-silico trials over HTTP:
  * - `POST /trials` (body: a trial protocol, as for `vitaltwin trial run`) → 202 with the job status
  *   and links; an invalid protocol → 422 OperationOutcome listing each problem with its JSON path;
+ * - `GET /trials` → every job, newest first (`{ trials: [...] }`);
  * - `GET /trials/{id}` → job status with progress (poll);
+ * - `DELETE /trials/{id}` → cancels a queued or running job (202 with its status; finished shards
+ *   stay on disk); a job that has ended is returned unchanged (200);
  * - `GET /trials/{id}/events` → Server-Sent Events: `status` now, then `progress` and `state`
  *   events until the job ends;
  * - `GET /trials/{id}/summary` → summary.json; `GET /trials/{id}/report` → report.html
  *   (409 until the job has succeeded).
- * Jobs run one at a time on worker threads; results are kept under `<dataDir>/trials/<id>`.
+ * Jobs run one at a time on worker threads; results are kept under `<dataDir>/trials/<id>`, and the
+ * jobs found there are restored at start-up (unfinished ones resume from their finished shards).
  */
 export async function trialRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   const jobs = new TrialJobManager({ rootDir: join(ctx.config.dataDir, 'trials'), workers: availableParallelism(), events: ctx.events });
@@ -42,13 +46,22 @@ export async function trialRoutes(app: FastifyInstance, ctx: ServerContext): Pro
     for (const end of open) end();
   });
   ctx.onShutdown(() => jobs.shutdown());
+  jobs.restore();
 
   app.post('/trials', async (request, reply) => {
     const status = jobs.submit(request.body);
     return reply.code(202).header('location', `/trials/${status.id}`).send(view(status));
   });
 
+  app.get('/trials', async () => ({ trials: jobs.list().map(view) }));
+
   app.get<{ Params: { id: string } }>('/trials/:id', async (request) => view(jobs.require(request.params.id)));
+
+  app.delete<{ Params: { id: string } }>('/trials/:id', async (request, reply) => {
+    const before = jobs.require(request.params.id).state;
+    const status = jobs.cancel(request.params.id);
+    return reply.code(before === 'queued' || before === 'running' ? 202 : 200).send(view(status));
+  });
 
   app.get<{ Params: { id: string } }>('/trials/:id/summary', async (request, reply) => {
     const status = jobs.require(request.params.id);

@@ -10,7 +10,8 @@ import { comparisonRows, endpointRows } from './trial-view.ts';
 
 /**
  * One trial: its state and live progress (GET /trials/{id}/events: status, then progress and state
- * events until it ends), then the results: comparisons with 95 % CIs (table and forest plot), each
+ * events until it ends), a cancel button while it is queued or running (DELETE /trials/{id}), then
+ * the results: comparisons with 95 % CIs (table and forest plot), each
  * arm's endpoints, and the full HTML report (GET /trials/{id}/report) in a sandboxed frame with
  * scripts disabled.
  */
@@ -66,7 +67,24 @@ export function TrialPage({ trialId }: { trialId: string }) {
             {status ? ` · created ${clockTime(status.createdAt)}` : ''}
           </p>
         </div>
-        {status && <span className={`state-badge state-${status.state}`}>{status.state}</span>}
+        {status && (
+          <div className="page-actions">
+            <span className={`state-badge state-${status.state}`}>{status.state}</span>
+            {(status.state === 'queued' || status.state === 'running') && (
+              <button
+                type="button"
+                onClick={() => {
+                  // The event stream delivers the new state; a failure shows as the page error.
+                  apiJson<TrialStatus>(`/trials/${id}`, { method: 'DELETE' }).then(setStatus, (e: unknown) =>
+                    setError(e instanceof ApiError ? e : new ApiError(0, String(e))),
+                  );
+                }}
+              >
+                Cancel trial
+              </button>
+            )}
+          </div>
+        )}
       </div>
       {!status ? (
         error ? (

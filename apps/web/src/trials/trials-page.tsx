@@ -3,13 +3,14 @@ import { type ApiError, apiJson } from '../api/api-client.ts';
 import type { TrialStatus } from '../api/api-types.ts';
 import { Link, navigate } from '../app/router.tsx';
 import { clockTime } from '../ui/format-time.ts';
-import { recentTrials, rememberTrial } from './recent-trials.ts';
+import { useApi } from '../ui/use-api.ts';
 import { trialExamples } from './trial-examples.ts';
 
 /**
  * In-silico trials: start from an example or upload a protocol file (the JSON `vitaltwin trial run`
  * takes), edit it, run it (POST /trials) and follow it on its own page. Protocol problems come back
- * as a list with the JSON path of each (422 OperationOutcome).
+ * as a list with the JSON path of each (422 OperationOutcome). The server's trials (GET /trials,
+ * kept across restarts) are listed beside the form, newest first, with their state.
  */
 export function TrialsPage() {
   const [text, setText] = useState(() => JSON.stringify(trialExamples[0]?.protocol, null, 2));
@@ -17,7 +18,8 @@ export function TrialsPage() {
   const [error, setError] = useState<ApiError | Error | null>(null);
   const [busy, setBusy] = useState(false);
   const ids = { example: useId(), file: useId(), text: useId(), error: useId() };
-  const recent = recentTrials();
+  const list = useApi<{ trials: TrialStatus[] }>('/trials');
+  const recent = list.data?.trials ?? [];
 
   const pickExample = (key: string) => {
     setExample(key);
@@ -44,7 +46,6 @@ export function TrialsPage() {
     setBusy(true);
     try {
       const status = await apiJson<TrialStatus>('/trials', { method: 'POST', body: protocol });
-      rememberTrial({ id: status.id, name: status.name, createdAt: status.createdAt });
       navigate(`/trials/${encodeURIComponent(status.id)}`);
     } catch (e) {
       setError(e instanceof Error ? e : new Error(String(e)));
@@ -117,14 +118,19 @@ export function TrialsPage() {
           </button>
         </form>
         <aside className="card">
-          <h2>Recent trials</h2>
-          {recent.length === 0 ? (
+          <h2>Trials</h2>
+          {list.error ? (
+            <p className="muted">The list of trials could not be loaded: {list.error.message}</p>
+          ) : list.loading && !list.data ? (
+            <p className="muted">Loading…</p>
+          ) : recent.length === 0 ? (
             <p className="muted">Trials you start appear here.</p>
           ) : (
             <ul className="record-list">
               {recent.map((t) => (
                 <li key={t.id}>
                   <Link to={`/trials/${encodeURIComponent(t.id)}`}>{t.name}</Link>{' '}
+                  <span className={`state-badge state-${t.state}`}>{t.state}</span>{' '}
                   <span className="muted small">{clockTime(t.createdAt)}</span>
                 </li>
               ))}
