@@ -65,6 +65,7 @@ export class TrialPopulation {
           fit: pop.fit,
           shrinkage: pop.shrinkage,
           rangeWidening: pop.rangeWidening,
+          solver: protocol.solver,
           ...(pop.groupWeights ? { groupWeights: pop.groupWeights } : {}),
         });
         this.size = pop.n;

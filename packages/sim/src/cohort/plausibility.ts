@@ -3,6 +3,7 @@ import { validateUvaPadovaParams } from '../models/uva-padova/params-validation.
 import type { UvaPadovaTherapy } from '../models/uva-padova/quest-csv.ts';
 import { UVA_STATE_SIZE } from '../models/uva-padova/state.ts';
 import { defaultUvaSolver, type UvaPadovaModel } from '../models/uva-padova/uva-padova-model.ts';
+import type { FixedStepSolverSettings } from '../ode/ode-system.ts';
 import type { BasalSteadyState } from './basal-steady-state.ts';
 
 /**
@@ -10,7 +11,7 @@ import type { BasalSteadyState } from './basal-steady-state.ts';
  *
  * 1. the basal steady state exists: Gtb > 0 and insulin-dependent uptake Uidb > 0, Vm0, kp1, u2ss > 0;
  * 2. the parameter set is admissible for the model (params-validation.ts, including RK4 stability at
- *    the default 1 step/min) and kmin ≤ kmax;
+ *    the solver the patients will be simulated with, the model default unless given) and kmin ≤ kmax;
  * 3. absolute bounds on the clinical quantities (`plausibilityBounds`: weight, basal glucose, therapy);
  * 4. a standard day — meals of 50/70/80 g at 07:00/12:00/19:00 eaten at 5 g/min, steady basal and a
  *    carbs/CR bolus with each meal (the protocol of the reference trajectory, glucose-model.md §9) —
@@ -31,7 +32,11 @@ export const plausibilityBounds = {
   maxBgMgDl: 600,
 } as const;
 
-export function staticPlausibilityProblems(ss: BasalSteadyState, therapy: UvaPadovaTherapy): string[] {
+export function staticPlausibilityProblems(
+  ss: BasalSteadyState,
+  therapy: UvaPadovaTherapy,
+  solver: FixedStepSolverSettings = defaultUvaSolver,
+): string[] {
   const problems: string[] = [];
   const p = ss.params;
   if (!(ss.gtbMgPerKg > 0)) problems.push('no basal steady state: Gtb <= 0');
@@ -39,7 +44,7 @@ export function staticPlausibilityProblems(ss: BasalSteadyState, therapy: UvaPad
   if (!(p.vm0MgPerKgMin > 0)) problems.push('Vm0 <= 0');
   if (!(p.kp1MgPerKgMin > 0)) problems.push('kp1 <= 0');
   if (!(p.u2ssPmolPerKgMin > 0)) problems.push('u2ss <= 0');
-  for (const pr of validateUvaPadovaParams(p, defaultUvaSolver)) problems.push(`${pr.path || 'params'}: ${pr.message}`);
+  for (const pr of validateUvaPadovaParams(p, solver)) problems.push(`${pr.path || 'params'}: ${pr.message}`);
   const b = plausibilityBounds;
   const within = (label: string, v: number, [lo, hi]: readonly [number, number]): void => {
     if (!(v >= lo && v <= hi)) problems.push(`${label} ${v.toPrecision(4)} outside [${lo}, ${hi}]`);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { uvaFastestRatePerMin } from '../models/uva-padova/params-validation.ts';
 import { UVA_STATE_SIZE } from '../models/uva-padova/state.ts';
 import { testPatients, testTherapies } from '../models/uva-padova/test-patients.ts';
 import { UvaPadovaModel } from '../models/uva-padova/uva-padova-model.ts';
@@ -35,6 +36,23 @@ describe('VirtualCohortGenerator', () => {
     expect(JSON.stringify(backward)).toBe(JSON.stringify(forward));
     const other = new VirtualCohortGenerator(source, { ...spec, seed: 6 }).patient(0);
     expect(other.params.bodyWeightKg).not.toBe(forward[0]!.params.bodyWeightKg);
+  });
+
+  it('rejects draws that are unstable for the solver the cohort will be simulated with', () => {
+    // Patients 102, 1088 and 5148 of this spec have a fastest rate above RK4's stability limit at
+    // 1 step/min (h·rate ≤ 2.785) but below it at 2 steps/min, the model default.
+    const spec = { n: 10_000, seed: 1, fit: 'by-group' as const, shrinkage: 0.1 };
+    const rk4Limit = 2.785;
+    const byDefault = new VirtualCohortGenerator(source, spec);
+    const oneStep = new VirtualCohortGenerator(source, { ...spec, solver: { method: 'rk4', stepsPerMinute: 1 } });
+    for (const index of [102, 1088, 5148]) {
+      const loose = byDefault.patient(index);
+      expect(uvaFastestRatePerMin(loose.params)).toBeGreaterThan(rk4Limit);
+      expect(uvaFastestRatePerMin(loose.params)).toBeLessThanOrEqual(2 * rk4Limit);
+      const strict = oneStep.patient(index);
+      expect(uvaFastestRatePerMin(strict.params)).toBeLessThanOrEqual(rk4Limit);
+      expect(strict.attempts).toBeGreaterThan(loose.attempts);
+    }
   });
 
   it('allocates age groups in proportion and fits each group (ids, groups, weights)', () => {

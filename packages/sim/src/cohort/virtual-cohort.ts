@@ -1,7 +1,8 @@
 import type { UvaPadovaParams } from '../models/uva-padova/params.ts';
 import type { UvaPadovaTherapy } from '../models/uva-padova/quest-csv.ts';
 import { UVA_STATE_SIZE } from '../models/uva-padova/state.ts';
-import { UvaPadovaModel } from '../models/uva-padova/uva-padova-model.ts';
+import { defaultUvaSolver, UvaPadovaModel } from '../models/uva-padova/uva-padova-model.ts';
+import type { FixedStepSolverSettings } from '../ode/ode-system.ts';
 import { NormalSampler } from '../random/normal-sampler.ts';
 import { Xoshiro128StarStar } from '../random/xoshiro128.ts';
 import { basalSteadyState } from './basal-steady-state.ts';
@@ -33,6 +34,11 @@ export interface CohortSpec {
   /** Transformed draws must lie within [min − w·range, max + w·range] of the source group (default 0.5). */
   readonly rangeWidening?: number;
   readonly maxAttempts?: number;
+  /**
+   * The solver the patients will be simulated with (default the model's): a draw whose fastest rate
+   * is unstable for it is rejected like any implausible one, and the dynamic check runs with it.
+   */
+  readonly solver?: FixedStepSolverSettings;
 }
 
 export interface VirtualPatient {
@@ -128,8 +134,9 @@ export class VirtualCohortGenerator {
       const id = `virtual-${group}#${String(index + 1).padStart(5, '0')}`;
       const { free, therapy } = fromCohortValues(id, this.x);
       const ss = basalSteadyState(free);
-      if (staticPlausibilityProblems(ss, therapy).length > 0) continue;
-      if (!this.model) this.model = new UvaPadovaModel(ss.params);
+      const solver = this.spec.solver ?? defaultUvaSolver;
+      if (staticPlausibilityProblems(ss, therapy, solver).length > 0) continue;
+      if (!this.model) this.model = new UvaPadovaModel(ss.params, { solver });
       if (dynamicPlausibilityProblem(this.model, ss.params, therapy, this.state) !== null) continue;
       return { index, id, group, params: ss.params, therapy, attempts: attempt };
     }
