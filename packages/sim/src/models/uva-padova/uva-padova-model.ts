@@ -110,6 +110,8 @@ export class UvaPadovaModel implements OdeSystem {
   private cc = 0;
   private bDbar = 0;
   private dDbar = 0;
+  /** The Dbar that aa, cc, bDbar and dDbar were computed for (NaN: none; reset by setParams). */
+  private shapedDbarMg = Number.NaN;
 
   constructor(params: UvaPadovaParams, options: UvaPadovaModelOptions = {}) {
     this.solver = Object.freeze({ ...(options.solver ?? defaultUvaSolver) });
@@ -138,6 +140,7 @@ export class UvaPadovaModel implements OdeSystem {
    */
   setParams(p: UvaPadovaParams): void {
     this.p = p;
+    this.shapedDbarMg = Number.NaN;
     this.kmax = p.kmaxPerMin;
     this.kmin = p.kminPerMin;
     this.kgutHalfRange = (p.kmaxPerMin - p.kminPerMin) / 2;
@@ -193,7 +196,9 @@ export class UvaPadovaModel implements OdeSystem {
     this.choMgPerMin = 1000 * choGPerMin;
     this.insulinPmolPerKgMin = insulinUPerMin * this.pmolPerKgPerU;
     this.hasMeal = dbarMg > 0;
-    if (this.hasMeal) {
+    // Dbar changes only while a meal is being eaten; the gastric-emptying shape is kept otherwise.
+    if (this.hasMeal && dbarMg !== this.shapedDbarMg) {
+      this.shapedDbarMg = dbarMg;
       this.aa = 5 / (2 * dbarMg * (1 - this.b));
       this.cc = 5 / (2 * dbarMg * this.d);
       this.bDbar = this.b * dbarMg;
