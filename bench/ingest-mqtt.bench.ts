@@ -5,11 +5,17 @@
 // messages/s and readings/s over the measuring window, publish→PUBACK latency p50/p99 (an upper
 // bound of publish→stored, since the PUBACK follows the commit), and a check that every
 // acknowledged reading is stored exactly once.
+// CPU time of the server process (all its threads) and of the publisher over the same window gives
+// load-independent figures: messages per server CPU-second.
 // Measured on PGlite (data directory) and, when reachable, PostgreSQL.
 // Env: BENCH_SECONDS (measuring window per store, default 5), BENCH_READINGS (per message, default 10),
 // BENCH_CONNECTIONS (default 4), BENCH_WINDOW (unacknowledged messages per connection, default 400),
-// BENCH_DEVICES (default 200).
+// BENCH_DEVICES (default 200), BENCH_RATE (msg/s in all; default 0 = as fast as acknowledged).
+// Memory soak: BENCH_RATE=5000 BENCH_SECONDS=600 BENCH_SKIP_POSTGRES=1 — the server's RSS and heap are
+// sampled every BENCH_SAMPLE_S (default 10) seconds, reported with the first and last minute's means.
+// BENCH_SKIP_STORE_ONLY skips the store-alone figure; BENCH_SKIP_POSTGRES the PostgreSQL run.
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +34,8 @@ interface PublisherPlan {
   readings: number;
   devices: number;
   baseMs: number;
+  /** Messages per second over all connections; 0 = as fast as the window allows. */
+  rate: number;
 }
 
 interface PublisherReport {
@@ -37,6 +45,7 @@ interface PublisherReport {
   windowSeconds: number;
   p50Ms: number;
   p99Ms: number;
+  publisherCpuSeconds: number;
 }
 
 const deviceId = (i: number) => `bench-d${i}`;
@@ -65,6 +74,18 @@ async function publisher(plan: PublisherPlan): Promise<PublisherReport> {
   const start = performance.now();
   const measureFrom = start + plan.warmupS * 1000;
   const measureTo = measureFrom + plan.seconds * 1000;
+  // Marks on stdout let the server side read its CPU time over the same window.
+  let cpuFrom = process.cpuUsage();
+  setTimeout(() => {
+    cpuFrom = process.cpuUsage();
+    process.stdout.write('mark from\n');
+  }, measureFrom - start);
+  let cpuWindow = { user: 0, system: 0 };
+  setTimeout(() => {
+    cpuWindow = process.cpuUsage(cpuFrom);
+    process.stdout.write('mark to\n');
+  }, measureTo - start);
+  const perConnectionRate = plan.rate / plan.connections;
   const latencies = new Float64Array(4_000_000);
   let n = 0;
   let published = 0;
@@ -76,16 +97,22 @@ async function publisher(plan: PublisherPlan): Promise<PublisherReport> {
       const client = await mqtt.connectAsync(plan.url, { clientId: `bench-pub-${c}`, reconnectPeriod: 0 });
       const mine = Array.from({ length: plan.devices }, (_, i) => i).filter((i) => i % plan.connections === c);
       let turn = 0;
+      let sentHere = 0;
       await new Promise<void>((resolve) => {
         let inflight = 0;
+        let paced: NodeJS.Timeout | undefined;
+        const due = () =>
+          perConnectionRate > 0 ? Math.floor(((performance.now() - start) / 1000) * perConnectionRate) : Number.POSITIVE_INFINITY;
         const pump = () => {
-          while (inflight < plan.window && performance.now() < measureTo) {
+          paced = undefined;
+          while (inflight < plan.window && performance.now() < measureTo && sentHere < due()) {
             const d = mine[turn++ % mine.length] as number;
             const s = seq[d] as number;
             seq[d] = s + 1;
             const sent = performance.now();
             inflight += 1;
             published += 1;
+            sentHere += 1;
             client.publish(`vitaltwin/devices/${deviceId(d)}/readings`, payload(s, plan.readings, plan.baseMs), { qos: 1 }, (error) => {
               inflight -= 1;
               if (error) throw error;
@@ -99,6 +126,10 @@ async function publisher(plan: PublisherPlan): Promise<PublisherReport> {
               else if (inflight === 0) resolve();
             });
           }
+          // At a fixed rate, come back for the next messages due (a full window resumes from the acknowledgements).
+          if (perConnectionRate > 0 && paced === undefined && inflight < plan.window && performance.now() < measureTo)
+            paced = setTimeout(pump, 2);
+          else if (performance.now() >= measureTo && inflight === 0) resolve();
         };
         pump();
       });
@@ -106,7 +137,15 @@ async function publisher(plan: PublisherPlan): Promise<PublisherReport> {
     }),
   );
   const sorted = latencies.subarray(0, n).sort();
-  return { published, acked, ackedInWindow, windowSeconds: plan.seconds, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99) };
+  return {
+    published,
+    acked,
+    ackedInWindow,
+    windowSeconds: plan.seconds,
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+    publisherCpuSeconds: (cpuWindow.user + cpuWindow.system) / 1e6,
+  };
 }
 
 interface EngineFigures {
@@ -117,6 +156,68 @@ interface EngineFigures {
   meanBatchReadings: number;
   acked: number;
   everyAckedReadingStoredOnce: boolean;
+  /** Messages per CPU-second of the server process (all threads), and of the publisher. */
+  messagesPerServerCpuSec: number;
+  serverCpuCores: number;
+  publisherCpuCores: number;
+  serverCoresByThread: Record<string, number>;
+  memory?: MemoryFigures;
+}
+
+interface MemorySample {
+  atS: number;
+  rssMb: number;
+  heapUsedMb: number;
+  externalMb: number;
+}
+
+interface MemoryFigures {
+  sampleEveryS: number;
+  firstMinute: Omit<MemorySample, 'atS'>;
+  lastMinute: Omit<MemorySample, 'atS'>;
+  samples: MemorySample[];
+}
+
+/**
+ * CPU seconds per thread of this process on Linux (proc(5): /proc/self/task/TID/stat, fields 14 and
+ * 15 are utime and stime in clock ticks, normally 100 per second), keyed by thread id and name.
+ */
+function threadCpuSeconds(): Map<string, number> {
+  const out = new Map<string, number>();
+  let tids: string[];
+  try {
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(`${tid} ${name}`, (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // The thread ended between listing and reading.
+    }
+  }
+  return out;
+}
+
+/** The threads that used at least 1 % of a core over the window, busiest first, in cores. */
+function busiestThreads(from: Map<string, number>, to: Map<string, number>, seconds: number): Record<string, number> {
+  return Object.fromEntries(
+    [...to]
+      .map(([k, v]) => [k, Math.round(((v - (from.get(k) ?? 0)) / seconds) * 100) / 100] as const)
+      .filter(([, cores]) => cores >= 0.01)
+      .sort((a, b) => b[1] - a[1]),
+  );
+}
+
+const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
+
+function meanOf(samples: readonly MemorySample[]): Omit<MemorySample, 'atS'> {
+  const mean = (f: (s: MemorySample) => number) => Math.round((samples.reduce((a, s) => a + f(s), 0) / samples.length) * 10) / 10;
+  return { rssMb: mean((s) => s.rssMb), heapUsedMb: mean((s) => s.heapUsedMb), externalMb: mean((s) => s.externalMb) };
 }
 
 /** One measurement: a server (HTTP + embedded broker + ingest) on the given store, one publisher process. */
@@ -136,10 +237,40 @@ async function measure(engine: 'pglite' | 'postgres', plan: Omit<PublisherPlan, 
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
+    let cpuFrom = process.cpuUsage();
+    let cpuWindow = { user: 0, system: 0 };
+    let threadsFrom = new Map<string, number>();
+    let threadsTo = new Map<string, number>();
+    const samples: MemorySample[] = [];
+    let sampler: NodeJS.Timeout | undefined;
+    const sampleEveryS = Number(process.env.BENCH_SAMPLE_S ?? 10);
+    const sample = (t0: number) => {
+      const m = process.memoryUsage();
+      samples.push({
+        atS: Math.round((performance.now() - t0) / 1000),
+        rssMb: mb(m.rss),
+        heapUsedMb: mb(m.heapUsed),
+        externalMb: mb(m.external),
+      });
+    };
     child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
+      const text = chunk.toString();
+      if (text.includes('mark from\n')) {
+        cpuFrom = process.cpuUsage();
+        threadsFrom = threadCpuSeconds();
+        const t0 = performance.now();
+        sample(t0);
+        sampler = setInterval(() => sample(t0), sampleEveryS * 1000);
+      }
+      if (text.includes('mark to\n')) {
+        cpuWindow = process.cpuUsage(cpuFrom);
+        threadsTo = threadCpuSeconds();
+        clearInterval(sampler);
+      }
+      out += text;
     });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearInterval(sampler);
     if (code !== 0) throw new Error(`publisher exited with ${code}`);
     const report = JSON.parse(out.trim().split('\n').at(-1) as string) as PublisherReport;
     await server.context.ingest.flush();
@@ -147,6 +278,12 @@ async function measure(engine: 'pglite' | 'postgres', plan: Omit<PublisherPlan, 
     const rows = await server.context.db.query<{ n: number }>('SELECT count(*)::int AS n FROM device_reading');
     const stored = rows[0]?.n ?? 0;
     const round = (x: number) => Math.round(x * 10) / 10;
+    const serverCpuSeconds = (cpuWindow.user + cpuWindow.system) / 1e6;
+    const perMinute = Math.max(1, Math.round(60 / sampleEveryS));
+    const memory: MemoryFigures | undefined =
+      report.windowSeconds >= 120
+        ? { sampleEveryS, firstMinute: meanOf(samples.slice(0, perMinute)), lastMinute: meanOf(samples.slice(-perMinute)), samples }
+        : undefined;
     return {
       messagesPerSec: Math.round(report.ackedInWindow / report.windowSeconds),
       readingsPerSec: Math.round((report.ackedInWindow * plan.readings) / report.windowSeconds),
@@ -155,6 +292,11 @@ async function measure(engine: 'pglite' | 'postgres', plan: Omit<PublisherPlan, 
       meanBatchReadings: Math.round(metrics.readingsStored / Math.max(1, metrics.batches)),
       acked: report.acked,
       everyAckedReadingStoredOnce: stored === report.acked * plan.readings && metrics.readingsDuplicate === 0,
+      messagesPerServerCpuSec: Math.round(report.ackedInWindow / serverCpuSeconds),
+      serverCpuCores: round(serverCpuSeconds / report.windowSeconds),
+      publisherCpuCores: round(report.publisherCpuSeconds / report.windowSeconds),
+      serverCoresByThread: busiestThreads(threadsFrom, threadsTo, report.windowSeconds),
+      ...(memory ? { memory } : {}),
     };
   } finally {
     await server.stop();
@@ -210,6 +352,7 @@ if (process.argv[2] === '--publisher') {
     connections: Number(process.env.BENCH_CONNECTIONS ?? 4),
     window: Number(process.env.BENCH_WINDOW ?? 400),
     devices: Number(process.env.BENCH_DEVICES ?? 200),
+    rate: Number(process.env.BENCH_RATE ?? 0),
     warmupS: 1.5,
   };
   const result: Record<string, unknown> = {
@@ -218,10 +361,11 @@ if (process.argv[2] === '--publisher') {
     connections: plan.connections,
     windowPerConnection: plan.window,
     seconds: plan.seconds,
+    ...(plan.rate > 0 ? { targetMsgPerSec: plan.rate } : {}),
   };
   if (process.env.BENCH_SKIP_PGLITE === undefined) {
     const pglite = await measure('pglite', plan);
-    const storeOnly = await storeOnlyRowsPerSec(3, pglite.meanBatchReadings);
+    const storeOnly = process.env.BENCH_SKIP_STORE_ONLY ? Number.NaN : await storeOnlyRowsPerSec(3, pglite.meanBatchReadings);
     result.pglite = {
       ...pglite,
       storeOnlyRowsPerSec: storeOnly,

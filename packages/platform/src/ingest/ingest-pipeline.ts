@@ -59,7 +59,7 @@ export interface IngestPipelineOptions {
   readonly topicRoot?: string;
   readonly maxBatchReadings?: number;
   readonly lingerMs?: number;
-  /** Batches written at once (default 1 on PGlite, 3 on PostgreSQL); they still settle in order. */
+  /** Batches written at once (default 2 on PGlite, 3 on PostgreSQL); they still settle in order. */
   readonly concurrency?: number;
   readonly maxPayloadBytes?: number;
   readonly timeWindow?: TimeWindow;
@@ -99,8 +99,11 @@ export class IngestPipeline {
     this.batcher = new IngestBatcher((entries) => writer.write(entries), {
       maxBatchReadings: options.maxBatchReadings ?? 5000,
       lingerMs: options.lingerMs ?? 2,
-      // PGlite has one connection; on PostgreSQL a second batch can be sent while one commits.
-      concurrency: options.concurrency ?? (options.db.engine === 'postgres' ? 3 : 1),
+      // On PostgreSQL further batches are sent while one commits. PGlite has one connection, but a
+      // second batch in flight has its COPY queued when the first commits, so the database thread
+      // (pglite-thread-client.ts) is not idle while acknowledgements are sent (8,800 vs 7,500 msg/s
+      // in bench/ingest-mqtt.bench.ts).
+      concurrency: options.concurrency ?? (options.db.engine === 'postgres' ? 3 : 2),
       onCommitted: (batch) => this.committed(batch),
       onFailure: (error) => {
         this.metrics.storeFailures += 1;

@@ -41,26 +41,32 @@ export function normaliseSamples(samples: readonly DecodedSample[], ctx: Normali
   const readings: NormalisedSample[] = [];
   const rejections: SampleRejection[] = [];
   const latestMs = ctx.receivedAtMs + ctx.window.maxFutureSkewMs;
+  // No closure per sample: this loop runs for every reading ingested.
   for (const s of samples) {
-    const reject = (reason: SampleRejection['reason'], detail: string) =>
-      rejections.push({ index: s.index, reason, detail, sampleText: sampleText(s.source) });
     if (s.subjectReference !== undefined && patientIdOf(s.subjectReference) !== ctx.patientId) {
-      reject('patient-mismatch', 'Observation.subject is not the patient this device is bound to');
+      rejections.push(rejection(s, 'patient-mismatch', 'Observation.subject is not the patient this device is bound to'));
       continue;
     }
     if (!(s.timeMs >= ctx.window.earliestMs && s.timeMs <= latestMs)) {
-      reject(
-        'implausible',
-        `time ${Number.isFinite(s.timeMs) ? new Date(s.timeMs).toISOString() : 'invalid'} is outside the accepted window (from ${new Date(ctx.window.earliestMs).toISOString().slice(0, 10)} to ${Math.round(ctx.window.maxFutureSkewMs / 60_000)} min after receipt)`,
+      rejections.push(
+        rejection(
+          s,
+          'implausible',
+          `time ${Number.isFinite(s.timeMs) ? new Date(s.timeMs).toISOString() : 'invalid'} is outside the accepted window (from ${new Date(ctx.window.earliestMs).toISOString().slice(0, 10)} to ${Math.round(ctx.window.maxFutureSkewMs / 60_000)} min after receipt)`,
+        ),
       );
       continue;
     }
     const verdict = ctx.catalogue.normalise(s.code, s.value, s.unit);
     if (!verdict.ok) {
-      reject(verdict.reason, verdict.detail);
+      rejections.push(rejection(s, verdict.reason, verdict.detail));
       continue;
     }
     readings.push({ index: s.index, ...verdict.reading, timeMs: s.timeMs });
   }
   return { readings, rejections };
+}
+
+function rejection(s: DecodedSample, reason: SampleRejection['reason'], detail: string): SampleRejection {
+  return { index: s.index, reason, detail, sampleText: sampleText(s.source) };
 }

@@ -14,7 +14,6 @@ import {
   snomedSystem,
 } from '@vitaltwin/core';
 import { ar2Predict } from '@vitaltwin/sim';
-import { deviceObservationId } from '../fhir/device-observations.ts';
 import type { StoredReadingsBatch } from '../ingest/ingest-pipeline.ts';
 import type { SqlClient } from '../store/sql-client.ts';
 import type { AlertDispatcher } from './alert-dispatcher.ts';
@@ -246,9 +245,7 @@ export class PatientMonitor {
       assumedAir: snapshot.assumedAir,
       assumedAlert: snapshot.assumedAlert,
       gcsMeasured: snapshot.qsofa.gcsTotal !== null,
-      derivedFrom: snapshot.used.map(
-        (r) => `Observation/${deviceObservationId({ patientId, code: r.code, timeMs: r.timeMs, deviceId: r.deviceId })}`,
-      ),
+      derivedFrom: snapshot.used,
     });
     const outcome = evaluateNews2Alert({
       patientId,

@@ -10,6 +10,7 @@ import {
   qsofaObservation,
   type ScoreObservation,
 } from '@vitaltwin/core';
+import { deviceObservationId } from '../fhir/device-observations.ts';
 import type { FhirResourceSink, IdentifiedResource } from './fhir-resource-sink.ts';
 
 /**
@@ -38,8 +39,18 @@ export interface ScoreSet {
   readonly assumedAlert: boolean;
   /** qSOFA mentation came from a GCS reading rather than ACVPU. */
   readonly gcsMeasured: boolean;
-  /** References of the scored readings (`Observation/dr-...`). */
-  readonly derivedFrom: readonly string[];
+  /**
+   * The scored readings, referenced as `Observation/dr-...` in what is stored. Kept as readings: most
+   * sets are throttled, and only stored ones need the references (a hash each).
+   */
+  readonly derivedFrom: readonly ScoredReading[];
+}
+
+export interface ScoredReading {
+  readonly code: string;
+  readonly timeMs: number;
+  /** '' when the reading carries no device. */
+  readonly deviceId: string;
 }
 
 export interface StoredScores {
@@ -185,7 +196,11 @@ export class ScoreRecorder {
           await this.writing;
           break;
         }
-        await Promise.race([this.writing, new Promise<void>((resolve) => setTimeout(resolve, Math.min(left, 2_147_483_647)).unref())]);
+        // A referenced timer: the write loop may be sleeping on its (unreferenced) rate-limit timer,
+        // and a flush at shutdown must not let the process exit before the writes it waits for.
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([this.writing, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(left, 2_147_483_647))))]);
+        clearTimeout(timer);
       }
     } finally {
       this.draining = false;
@@ -263,8 +278,11 @@ function observationsOf(a: Accepted, issued: string): Observation[] {
     subject: `Patient/${set.patientId}`,
     effectiveDateTime: new Date(set.effectiveMs).toISOString(),
     issued,
-    derivedFrom: set.derivedFrom,
+    derivedFrom,
   });
+  const derivedFrom = set.derivedFrom.map(
+    (r) => `Observation/${deviceObservationId({ patientId: set.patientId, code: r.code, timeMs: r.timeMs, deviceId: r.deviceId })}`,
+  );
   const airNote = set.assumedAir ? 'on air (no oxygen reading within the validity window)' : null;
   const alertNote = set.assumedAlert ? 'Alert (no ACVPU reading within the validity window)' : null;
   const out: Observation[] = [];

@@ -3,6 +3,7 @@ import { VitaltwinError } from '@vitaltwin/core';
 import { lockDataDir } from './data-dir-lock.ts';
 import { migrate } from './migrations.ts';
 import { openPgliteClient } from './pglite-client.ts';
+import { openPgliteThreadClient } from './pglite-thread-client.ts';
 import { openPostgresClient } from './postgres-client.ts';
 import type { SqlClient } from './sql-client.ts';
 
@@ -54,7 +55,7 @@ async function connect(target: DatabaseTarget): Promise<SqlClient> {
       const dataDir = resolve(target.dataDir);
       const lock = await lockDataDir(dataDir);
       try {
-        const client = await openPgliteClient(`${dataDir}/pgdata`);
+        const client = await openPgliteThreadClient(`${dataDir}/pgdata`);
         return {
           ...client,
           async close() {
