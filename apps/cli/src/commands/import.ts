@@ -58,7 +58,7 @@ export function registerImportCommand(program: Command): void {
       'error',
     )
     .option('--batch-size <n>', 'resources per write statement (store, default 1000) or per transaction Bundle (--server, default 500)')
-    .option('--workers <n>', 'validator threads (default one per spare core, at most 2; 0 validates on the main thread)')
+    .option('--workers <n>', 'validator threads (default: cores beyond two, at most 2; 0 validates on the main thread)')
     .option('--json', 'print the summary as JSON')
     .option('--no-progress', 'no progress bar')
     .addHelpText(

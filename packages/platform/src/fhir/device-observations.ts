@@ -6,7 +6,7 @@ import { dateRangePredicate, lazyRange, numberPredicate } from './range-predicat
 import { parseReferenceValue } from './search-conditions.ts';
 import type { SearchPlan } from './search-plan.ts';
 import { unescapeValue } from './search-request.ts';
-import { parseQuantityValue, parseTokenValue, splitPrefix } from './search-values.ts';
+import { type Prefix, parseQuantityValue, parseTokenValue, splitPrefix } from './search-values.ts';
 import type { SqlParams } from './sql-params.ts';
 import { ucumSystemUrl } from './ucum-canonical.ts';
 
@@ -196,7 +196,7 @@ function clauseValue(code: string, raw: string, params: SqlParams, nowMs: number
       const col = code === 'date' ? 't' : 'received_at';
       const width = Math.abs(nowMs - range.loMs) * 0.1;
       const ts = (ms: number) => params.add(timestampLiteral(ms), 'timestamptz');
-      return dateRangePredicate(
+      const predicate = dateRangePredicate(
         prefix,
         col,
         `(${col} + interval '1 millisecond')`,
@@ -209,6 +209,8 @@ function clauseValue(code: string, raw: string, params: SqlParams, nowMs: number
           () => ts(range.hiMs + width),
         ),
       );
+      const bound = impliedInstantBound(prefix, col, range.loMs, range.hiMs, range.loMs - width, ts);
+      return bound === undefined ? predicate : `(${predicate} AND ${bound})`;
     }
     case 'value-quantity':
     case 'combo-value-quantity': {
@@ -235,6 +237,40 @@ function clauseValue(code: string, raw: string, params: SqlParams, nowMs: number
       if (!parsed) return undefined;
       return `(t = ${params.add(new Date(parsed.timeMs).toISOString(), 'timestamptz')} AND ${seriesHashSql} = ${params.add(parsed.hash, 'text')})`;
     }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A reading is an instant t, the range [t, t + 1 ms) to the date predicates, which therefore
+ * compare `t + 1 ms`: neither the index on (patient_id, code, t) nor partition pruning can use
+ * that. This is the bound on t alone that each prefix's predicate implies (search range [lo, hi)),
+ * added beside it; undefined where the predicate already bounds t itself (lt, sa) or nothing (ne).
+ */
+function impliedInstantBound(
+  prefix: Prefix,
+  col: string,
+  loMs: number,
+  hiMs: number,
+  approxLoMs: number,
+  ts: (ms: number) => string,
+): string | undefined {
+  switch (prefix) {
+    // eq: t + 1 ms <= hi; le: t < lo, or t + 1 ms <= hi.
+    case 'eq':
+    case 'le':
+      return `${col} < ${ts(hiMs)}`;
+    // t + 1 ms > x  <=>  t > x - 1 ms
+    case 'gt':
+      return `${col} > ${ts(hiMs - 1)}`;
+    case 'ge':
+      return `${col} > ${ts(loMs - 1)}`;
+    case 'ap':
+      return `${col} > ${ts(approxLoMs - 1)}`;
+    // t + 1 ms <= lo
+    case 'eb':
+      return `${col} < ${ts(loMs)}`;
     default:
       return undefined;
   }

@@ -5,8 +5,8 @@ import type { SearchIndexKeys } from './search-index-keys.ts';
 
 /**
  * One SQL statement that writes a whole batch: new and changed rows of fhir_resource, one history
- * row per write, removal of the old index rows of changed resources, and the new index rows of
- * every table. Data-modifying CTEs all see the snapshot from before the statement (PostgreSQL
+ * row per write (whose content stays in fhir_resource while it is current, migration 006), removal
+ * of the old index rows of changed resources, and the new index rows of every table. Data-modifying CTEs all see the snapshot from before the statement (PostgreSQL
  * docs, "Data-Modifying Statements in WITH"), so the DELETE of old index rows never sees the rows
  * inserted beside it. Column values travel as arrays (unnest), the documents as one JSON array, so
  * the statement text and parameter count do not grow with the batch.
@@ -113,7 +113,9 @@ export function indexInsertStatement(
         'boolean[]',
       ),
     ].join(', ')}) WITH ORDINALITY AS s(rid, resource_type, id, version_id, deleted, patient_id, method, is_new, ord))`,
-    `docs AS (SELECT ord, value AS content FROM jsonb_array_elements((${param(JSON.stringify(docs), 'text')})::jsonb) WITH ORDINALITY AS d(value, ord))`,
+    // Split as json (a syntax check only) and convert each document to jsonb once, rather than
+    // building one jsonb of the whole batch and copying each element out of it.
+    `docs AS (SELECT ord, value::jsonb AS content FROM json_array_elements((${param(JSON.stringify(docs), 'text')})::json) WITH ORDINALITY AS d(value, ord))`,
     `w AS (SELECT s.rid, s.resource_type, s.id, s.version_id, s.deleted, s.patient_id, s.method, s.is_new,
                   CASE WHEN s.deleted THEN NULL ELSE d.content END AS content
              FROM src s JOIN docs d ON d.ord = s.ord)`,
@@ -125,12 +127,21 @@ export function indexInsertStatement(
     `upd AS (UPDATE fhir_resource r SET version_id = w.version_id, last_updated = ${now}, deleted = w.deleted,
                     patient_id = w.patient_id, content = w.content
                FROM w WHERE NOT w.is_new AND r.rid = w.rid)`,
+    // The new version's content lives in fhir_resource only (migration 006).
     `ver AS (INSERT INTO fhir_resource_version (resource_type, id, version_id, last_updated, deleted, method, content)
-             SELECT resource_type, id, version_id, ${now}, deleted, method, content FROM w)`,
+             SELECT resource_type, id, version_id, ${now}, deleted, method, NULL FROM w)`,
   );
   const replaced = planned.filter((p) => !p.isNew).map((p) => p.rid);
   if (replaced.length > 0) {
     const rids = param(replaced, 'bigint[]');
+    // The version being superseded gets its content into its history row (from the snapshot
+    // before this statement, so `upd` beside it does not interfere).
+    ctes.push(
+      `sup AS (UPDATE fhir_resource_version v SET content = r.content
+                 FROM fhir_resource r
+                WHERE r.rid = ANY(${rids}) AND v.resource_type = r.resource_type AND v.id = r.id
+                  AND v.version_id = r.version_id AND v.content IS NULL)`,
+    );
     for (const name of tableNames) ctes.push(`del_${name} AS (DELETE FROM ${tables[name].table} WHERE rid = ANY(${rids}))`);
   }
   const key = (path: { id: string }) => keys.key(path as Parameters<SearchIndexKeys['key']>[0]);

@@ -28,6 +28,7 @@ export async function readCurrent(q: SqlQueryable, type: string, id: string): Pr
   const rows = await q.query<CurrentRow>(
     'SELECT rid, version_id, last_updated, deleted, content FROM fhir_resource WHERE resource_type = $1 AND id = $2',
     [type, id],
+    { name: 'vt_fhir_read_current' },
   );
   return rows[0];
 }
@@ -38,6 +39,7 @@ export async function tryRead(q: SqlQueryable, type: string, id: string): Promis
   const rows = await q.query<{ content: Resource | null }>(
     'SELECT content FROM fhir_resource WHERE resource_type = $1 AND id = $2 AND NOT deleted',
     [type, id],
+    { name: 'vt_fhir_try_read' },
   );
   const content = rows[0]?.content;
   return content ? presentable(content) : undefined;
@@ -55,11 +57,18 @@ export async function readResource(q: SqlQueryable, type: string, id: string): P
   return presentable(row.content);
 }
 
+// A history row holds its content once superseded; the current version's content is in
+// fhir_resource (migration 006).
+const currentOfVersion =
+  'LEFT JOIN fhir_resource cur ON cur.resource_type = v.resource_type AND cur.id = v.id AND cur.version_id = v.version_id';
+const versionContent = 'COALESCE(v.content, cur.content)';
+
 export async function readVersion(q: SqlQueryable, type: string, id: string, versionId: string): Promise<Resource> {
   const v = Number(versionId);
   if (!Number.isInteger(v) || v < 1) throw new VitaltwinError('VT_ERR_NOT_FOUND', `${type}/${id} has no version ${versionId}`);
   const rows = await q.query<{ deleted: boolean; content: Resource | null }>(
-    'SELECT deleted, content FROM fhir_resource_version WHERE resource_type = $1 AND id = $2 AND version_id = $3',
+    `SELECT v.deleted, ${versionContent} AS content FROM fhir_resource_version v ${currentOfVersion}
+      WHERE v.resource_type = $1 AND v.id = $2 AND v.version_id = $3`,
     [type, id, v],
   );
   const row = rows[0];
@@ -103,8 +112,11 @@ export async function readHistory(q: SqlQueryable, query: HistoryQuery): Promise
     deleted: boolean;
     content: Resource | null;
   }>(
-    `SELECT resource_type, id, version_id, last_updated, method, deleted, content FROM fhir_resource_version ${filter}
-      ORDER BY last_updated DESC, resource_type, id, version_id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    `SELECT v.resource_type, v.id, v.version_id, v.last_updated, v.method, v.deleted, ${versionContent} AS content
+       FROM (SELECT * FROM fhir_resource_version ${filter}
+              ORDER BY last_updated DESC, resource_type, id, version_id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}) v
+       ${currentOfVersion}
+      ORDER BY v.last_updated DESC, v.resource_type, v.id, v.version_id DESC`,
     [...params, query.count, query.offset],
   );
   return {

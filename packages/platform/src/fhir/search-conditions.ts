@@ -26,7 +26,13 @@ export interface ConditionContext {
 }
 
 export type ConditionResult =
-  | { readonly kind: 'set'; readonly sql: string; readonly negated: boolean }
+  | {
+      readonly kind: 'set';
+      readonly sql: string;
+      readonly negated: boolean;
+      /** The set carries the patient hint, so it holds one patient's index rows at most. */
+      readonly patientBounded: boolean;
+    }
   | { readonly kind: 'unsupported'; readonly message: string }
   | { readonly kind: 'invalid'; readonly message: string };
 
@@ -57,7 +63,7 @@ export function paramCondition(ctx: ConditionContext, param: IndexedParam, claus
   if (modifier === 'missing') {
     const v = clause.values[0];
     if (clause.values.length !== 1 || (v !== 'true' && v !== 'false')) return invalid(clause, ':missing takes true or false');
-    return { kind: 'set', sql: from, negated: v === 'true' };
+    return { kind: 'set', sql: from, negated: v === 'true', patientBounded: pk !== '' };
   }
   const predicates: string[] = [];
   let negated = false;
@@ -68,7 +74,7 @@ export function paramCondition(ctx: ConditionContext, param: IndexedParam, claus
   }
   if (param.type === 'token' && modifier === 'not') negated = true;
   const branchFilter = param.type === 'reference' ? referenceBranchFilter(ctx, param.branches) : '';
-  return { kind: 'set', sql: `${from}${branchFilter} AND (${predicates.join(' OR ')})`, negated };
+  return { kind: 'set', sql: `${from}${branchFilter} AND (${predicates.join(' OR ')})`, negated, patientBounded: pk !== '' };
 }
 
 type Failure = Exclude<ConditionResult, { kind: 'set' }>;

@@ -69,6 +69,21 @@ describe('planSearch', () => {
     expect(scoped.params.values).toContainEqual([patientKey('p1'), 0]);
   });
 
+  it('marks the sets bounded by the patient a search is scoped to', () => {
+    const bounded = (query: string) => plan('Observation', query).positive.map((k) => [k.code, k.patientBounded]);
+    expect(bounded('patient=p1&code=x&date=ge2020&encounter=Encounter/e1')).toEqual([
+      ['patient', true],
+      ['code', true],
+      ['date', true],
+      ['encounter', false],
+    ]);
+    expect(bounded('code=x&date=ge2020&patient=p1,p2')).toEqual([
+      ['code', false],
+      ['date', false],
+      ['patient', false],
+    ]);
+  });
+
   it('reports unknown parameters and unsupported modifiers as warnings, malformed values as errors', () => {
     const p = plan('Observation', 'nope=1&code:below=x&date=ge2020-13');
     expect(p.warnings).toHaveLength(2);

@@ -19,9 +19,7 @@ export interface SearchPlan {
   readonly request: SearchRequest;
   readonly model: ResourceSearchModel;
   readonly params: SqlParams;
-  readonly positive: readonly string[];
-  /** The parameter code behind each positive set (same order). */
-  readonly positiveCodes: readonly string[];
+  readonly positive: readonly KeySet[];
   readonly negative: readonly string[];
   /** Predicates on fhir_resource aliased `r`. */
   readonly resourceFilters: readonly string[];
@@ -29,6 +27,18 @@ export interface SearchPlan {
   readonly patientId?: string;
   readonly warnings: readonly string[];
   readonly errors: readonly string[];
+}
+
+/** SQL selecting the keys (`rid`) of the resources that meet one clause. */
+export interface KeySet {
+  readonly sql: string;
+  /** The parameter code of the clause. */
+  readonly code: string;
+  /**
+   * The set holds one patient's index rows at most: it carries the patient hint (`pk`), or it is
+   * the clause that scopes the search to that patient.
+   */
+  readonly patientBounded: boolean;
 }
 
 export interface PlanOptions {
@@ -41,8 +51,7 @@ export function planSearch(model: ResourceSearchModel, request: SearchRequest, o
   const params = new SqlParams();
   const warnings: string[] = [];
   const errors: string[] = [...request.problems];
-  const positive: string[] = [];
-  const positiveCodes: string[] = [];
+  const positive: KeySet[] = [];
   const negative: string[] = [];
   const resourceFilters: string[] = [];
   const scope = patientScope(model, request.clauses, options.baseUrl);
@@ -77,10 +86,7 @@ export function planSearch(model: ResourceSearchModel, request: SearchRequest, o
     switch (result.kind) {
       case 'set':
         if (result.negated) negative.push(result.sql);
-        else {
-          positive.push(result.sql);
-          positiveCodes.push(clause.code);
-        }
+        else positive.push({ sql: result.sql, code: clause.code, patientBounded: result.patientBounded || clause === scope?.clause });
         break;
       case 'unsupported':
         warnings.push(`${result.message}; ${clause.raw} was ignored`);
@@ -95,7 +101,6 @@ export function planSearch(model: ResourceSearchModel, request: SearchRequest, o
     model,
     params,
     positive,
-    positiveCodes,
     negative,
     resourceFilters,
     ...(scope ? { patientId: scope.patientId } : {}),

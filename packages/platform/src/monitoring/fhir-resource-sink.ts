@@ -29,7 +29,8 @@ export function repositorySink(repository: BatchWritingRepository): FhirResource
 
 /**
  * Writes straight into fhir_resource and fhir_resource_version with the shape the repository
- * uses (meta.versionId and meta.lastUpdated set, one history row per version, the patient
+ * uses (meta.versionId and meta.lastUpdated set, one history row per version whose content is
+ * kept in fhir_resource while it is current (migration 006), the patient
  * compartment in `patient_id`), in one statement. It neither validates nor maintains the FHIR
  * search-index tables: use it only where no repository is at hand, and prefer `repositorySink`.
  */
@@ -41,6 +42,12 @@ export function directSink(db: SqlClient, nowMs: () => number = Date.now): FhirR
       await db.query(
         `WITH v AS (
            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[]) AS v(resource_type, id, patient_id, content)),
+         -- The superseded version gets its content into its history row; the current one's lives in
+         -- fhir_resource only (migration 006). Both CTEs read the snapshot from before the statement.
+         sup AS (
+           UPDATE fhir_resource_version h SET content = r.content
+             FROM fhir_resource r JOIN v ON r.resource_type = v.resource_type AND r.id = v.id
+            WHERE h.resource_type = r.resource_type AND h.id = r.id AND h.version_id = r.version_id AND h.content IS NULL),
          up AS (
            INSERT INTO fhir_resource AS r (resource_type, id, version_id, last_updated, deleted, patient_id, content)
            SELECT resource_type, id, 1, $5::timestamptz, false, patient_id,
@@ -52,9 +59,9 @@ export function directSink(db: SqlClient, nowMs: () => number = Date.now): FhirR
                  patient_id = EXCLUDED.patient_id,
                  content = EXCLUDED.content || jsonb_build_object('meta', coalesce(EXCLUDED.content->'meta', '{}'::jsonb)
                              || jsonb_build_object('versionId', (r.version_id + 1)::text, 'lastUpdated', $5::text))
-           RETURNING r.resource_type, r.id, r.version_id, r.content)
+           RETURNING r.resource_type, r.id, r.version_id)
          INSERT INTO fhir_resource_version (resource_type, id, version_id, last_updated, deleted, method, content)
-         SELECT resource_type, id, version_id, $5::timestamptz, false, CASE WHEN version_id = 1 THEN 'POST' ELSE 'PUT' END, content
+         SELECT resource_type, id, version_id, $5::timestamptz, false, CASE WHEN version_id = 1 THEN 'POST' ELSE 'PUT' END, NULL
            FROM up`,
         [
           resources.map((r) => r.resourceType),

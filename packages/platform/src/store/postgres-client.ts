@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { copyStatement, type SqlClient, type SqlQueryable } from './sql-client.ts';
+import { copyStatement, type QueryOptions, type SqlClient, type SqlQueryable } from './sql-client.ts';
 
 // Return timestamptz and bigint as strings, int8 counts as numbers where safe, like PGlite does.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -10,8 +10,10 @@ pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (v) => new Date(v));
 
 function queryable(run: pg.Pool | pg.PoolClient, connect: () => Promise<pg.PoolClient>): SqlQueryable {
   return {
-    async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
-      const result = await run.query(sql, params as unknown[]);
+    async query<Row>(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<Row[]> {
+      const result = await (options.name === undefined
+        ? run.query(sql, params as unknown[])
+        : run.query({ name: options.name, text: sql, values: params as unknown[] }));
       return result.rows as Row[];
     },
     async exec(sql) {

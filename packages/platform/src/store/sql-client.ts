@@ -5,9 +5,19 @@
  */
 export type DatabaseEngine = 'pglite' | 'postgres';
 
+export interface QueryOptions {
+  /**
+   * Names a hot statement of fixed text so PostgreSQL parses it once per connection and keeps its
+   * plan (a named prepared statement of the extended query protocol; PostgreSQL docs, "Message
+   * Flow", Extended Query). One name per SQL text; never for text assembled per request, since
+   * every name stays prepared for the life of the connection. Engines without it ignore it.
+   */
+  readonly name?: string;
+}
+
 export interface SqlQueryable {
   /** Runs one parameterised statement ($1, $2, ...) and returns its rows. */
-  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<Row[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   /**

@@ -102,9 +102,15 @@ export async function runImport(
     return staged;
   };
 
-  const complete = async (staged: Staged, next: Staged | undefined): Promise<void> => {
+  const complete = async (staged: Staged): Promise<boolean> => {
     const { unit } = staged;
     const ok = await (unit.transaction !== undefined ? completeTransaction(unit) : completeUnit(staged));
+    if (unit.endOfFile) tally.filesDone++;
+    options.onProgress?.({ filesDone: tally.filesDone, filesTotal: sources.length, resources: tally.handled, file: unit.file });
+    return ok;
+  };
+
+  const afterComplete = (ok: boolean, next: Staged | undefined): void => {
     if (!ok && next !== undefined && next.skippedOnPending.length > 0) {
       // The unit they matched was not written: they must be written after all.
       for (const item of next.skippedOnPending) {
@@ -114,8 +120,6 @@ export async function runImport(
       next.validation = target.validate(next.toWrite.map((i) => i.resource));
       next.validation.catch(() => undefined);
     }
-    if (unit.endOfFile) tally.filesDone++;
-    options.onProgress?.({ filesDone: tally.filesDone, filesTotal: sources.length, resources: tally.handled, file: unit.file });
   };
 
   const completeTransaction = async (unit: ImportUnit): Promise<boolean> => {
@@ -196,11 +200,14 @@ export async function runImport(
   let inflight: Staged | undefined;
   try {
     for await (const unit of sourceUnits(sources, options.linesPerUnit ?? 1000)) {
+      // Unit k is written while unit k+1 is prepared: the pipeline's own work runs while the
+      // database executes. complete() reports its failures itself and does not reject.
+      const writing = inflight ? complete(inflight) : undefined;
       const staged = await stage(unit, inflight?.pending ?? new Map());
-      if (inflight) await complete(inflight, staged);
+      if (writing) afterComplete(await writing, staged);
       inflight = staged;
     }
-    if (inflight) await complete(inflight, undefined);
+    if (inflight) await complete(inflight);
     await target.finish();
   } finally {
     await target.close();

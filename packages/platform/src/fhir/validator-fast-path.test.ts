@@ -1,0 +1,218 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { validateResource } from '@medplum/core';
+import type { Resource } from '@medplum/fhirtypes';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadFhirDefinitions } from './fhir-definitions.ts';
+import { passesFastPath } from './validator-fast-path.mjs';
+
+/**
+ * The fast path may only vouch for resources the @medplum/core validator accepts. Checked on the
+ * 16 Synthea bundles of the shared data as they are, and on many random corruptions of them: the
+ * property is "fast path passes => medplum reports no error".
+ */
+type Json = Record<string, unknown>;
+
+const syntheaDir = fileURLToPath(new URL('../../../../../shared/data/synthea/', import.meta.url));
+
+function syntheaResources(): Json[] {
+  const out: Json[] = [];
+  for (const folder of ['pathling', 'smart-generated-sample-data']) {
+    for (const file of readdirSync(`${syntheaDir}${folder}`).filter((f) => f.endsWith('.json'))) {
+      const bundle = JSON.parse(readFileSync(`${syntheaDir}${folder}/${file}`, 'utf8')) as { entry: { resource: Json }[] };
+      for (const e of bundle.entry) out.push(e.resource);
+    }
+  }
+  return out;
+}
+
+function medplumAccepts(resource: unknown): boolean {
+  try {
+    validateResource(resource as Resource);
+    return true;
+  } catch {
+    // An OperationOutcomeError, or an error of the validator itself on malformed input.
+    return false;
+  }
+}
+
+/** Every (container, key) position in a JSON value, depth first. */
+function positions(value: unknown, out: { parent: Json | unknown[]; key: string | number }[] = []) {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      out.push({ parent: value, key: i });
+      positions(v, out);
+    });
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value)) {
+      out.push({ parent: value as Json, key: k });
+      positions(v, out);
+    }
+  }
+  return out;
+}
+
+const replacements: unknown[] = [
+  null,
+  '',
+  ' ',
+  [],
+  {},
+  0,
+  -1,
+  1.5,
+  true,
+  'x y  z',
+  '2020-13-45',
+  '2020-01-01T25:00:00Z',
+  'urn:uuid:not-a-uuid',
+  { foo: 'bar' },
+  [null],
+  [{}],
+  'a'.repeat(70),
+  { reference: 'Patient/1' },
+  { system: 'http://loinc.org', code: '1234-5' },
+  { value: 1, unit: 'mg', code: 'mg' },
+];
+
+type Mutation =
+  | { kind: 'delete'; at: number }
+  | { kind: 'replace'; at: number; with: number }
+  | { kind: 'addKey'; at: number; name: string; with: number }
+  | { kind: 'wrap'; at: number }
+  | { kind: 'unwrap'; at: number }
+  | { kind: 'rename'; at: number; suffix: string };
+
+function mutate(resource: Json, m: Mutation): Json {
+  const copy = structuredClone(resource);
+  const all = positions(copy);
+  if (all.length === 0) return copy;
+  const { parent, key } = all[m.at % all.length]!;
+  const target = parent as Record<string | number, unknown>;
+  switch (m.kind) {
+    case 'delete':
+      if (Array.isArray(parent)) parent.splice(key as number, 1);
+      else delete target[key];
+      break;
+    case 'replace':
+      target[key] = structuredClone(replacements[m.with % replacements.length]);
+      break;
+    case 'addKey': {
+      const host = target[key];
+      const into = typeof host === 'object' && host !== null && !Array.isArray(host) ? (host as Json) : copy;
+      into[m.name] = structuredClone(replacements[m.with % replacements.length]);
+      break;
+    }
+    case 'wrap':
+      target[key] = [target[key]];
+      break;
+    case 'unwrap':
+      if (Array.isArray(target[key])) target[key] = (target[key] as unknown[])[0];
+      break;
+    case 'rename':
+      if (!Array.isArray(parent)) {
+        target[`${String(key)}${m.suffix}`] = target[key];
+        delete target[key];
+      }
+      break;
+  }
+  return copy;
+}
+
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), with: fc.nat() }),
+  fc.record({
+    kind: fc.constant('addKey' as const),
+    at: fc.nat(),
+    name: fc.constantFrom('foo', '_status', 'valueString', 'valueQuantity', 'resourceType', 'id', 'extension', 'text', 'status'),
+    with: fc.nat(),
+  }),
+  fc.record({ kind: fc.constant('wrap' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('unwrap' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('rename' as const), at: fc.nat(), suffix: fc.constantFrom('Quantity', 'String', 'x', 'Foo', 'DateTime') }),
+);
+
+describe('validator fast path', () => {
+  let resources: Json[] = [];
+  beforeAll(() => {
+    loadFhirDefinitions();
+    resources = syntheaResources();
+  });
+
+  it('vouches for the Synthea resources, which the medplum validator accepts', () => {
+    expect(resources.length).toBeGreaterThan(6000);
+    const sample = resources.filter((_, i) => i % 7 === 0);
+    for (const r of sample) expect(medplumAccepts(r)).toBe(true);
+    const vouched = resources.filter((r) => passesFastPath(r)).length;
+    expect(vouched).toBe(resources.length);
+  });
+
+  it('never vouches for a resource the medplum validator rejects (random corruptions)', () => {
+    let rejected = 0;
+    fc.assert(
+      fc.property(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 3 }), (pick, ms) => {
+        let r = resources[pick % resources.length]!;
+        for (const m of ms) r = mutate(r, m);
+        const medplum = medplumAccepts(r);
+        if (!medplum) rejected++;
+        if (passesFastPath(r)) expect(medplum).toBe(true);
+      }),
+      { numRuns: 3000, seed: 20261121 },
+    );
+    // The corruptions must actually exercise rejections, or the property says nothing.
+    expect(rejected).toBeGreaterThan(1000);
+  });
+
+  it('leaves each kind of problem to the medplum validator', () => {
+    const obs = {
+      resourceType: 'Observation',
+      status: 'final',
+      code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
+      valueQuantity: { value: 72, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
+    };
+    expect(passesFastPath(obs)).toBe(true);
+    const broken: Json[] = [
+      { ...obs, status: undefined },
+      { ...obs, status: 'fin al  x' },
+      { ...obs, unknown: 1 },
+      { ...obs, code: [obs.code] },
+      { ...obs, effectiveDateTime: '2020-02-30T99:00:00Z' },
+      { ...obs, valueQuantity: { value: 'seventy' } },
+      { ...obs, valueString: 'also' },
+      { ...obs, _status: { extension: [] } },
+      { ...obs, note: null },
+      { ...obs, note: [] },
+      { ...obs, subject: {} },
+      { ...obs, component: [{ valueQuantity: { value: 1 } }] },
+      { ...obs, referenceRange: [{ text: '' }] },
+      { resourceType: 'Patient', multipleBirthInteger: -1.5 },
+      { resourceType: 'Patient', contact: [{ gender: 'male' }] },
+    ];
+    for (const r of broken) expect(passesFastPath(r), JSON.stringify(r)).toBe(false);
+  });
+
+  it('walks contained resources with their own type', () => {
+    const request = (medication: Json) => ({
+      resourceType: 'MedicationRequest',
+      status: 'active',
+      intent: 'order',
+      subject: { reference: 'Patient/p1' },
+      medicationReference: { reference: '#med' },
+      contained: [medication],
+    });
+    const valid = request({ resourceType: 'Medication', id: 'med', code: { text: 'metformin 500 mg' } });
+    expect(medplumAccepts(valid)).toBe(true);
+    expect(passesFastPath(valid)).toBe(true);
+    for (const medication of [
+      { resourceType: 'Medication', id: 'med', dosage: 'unknown element' },
+      { resourceType: 'Medication', id: 'med', status: 'not a code ' },
+      { resourceType: 'NoSuchType', id: 'med' },
+      { id: 'med', code: { text: 'no resourceType' } },
+    ]) {
+      expect(medplumAccepts(request(medication))).toBe(false);
+      expect(passesFastPath(request(medication))).toBe(false);
+    }
+  });
+});
