@@ -5,7 +5,8 @@ import { runTrial } from '@vitaltwin/platform';
 import { parseUvaPadovaParamsCsv, UVA_STATE_SIZE, UvaPadovaModel } from '@vitaltwin/sim';
 
 // In-silico trial throughput: a generated cohort, crossover basal-bolus vs closed-loop PID, run on
-// worker threads. Defaults are small (runs in a few seconds); the full target run is
+// worker threads. The default (2,000 patients, ~20 s) is long enough that worker start-up (~1 s) does
+// not dominate the rate; the full target run is
 //   TRIAL_BENCH_PATIENTS=10000 TRIAL_BENCH_DAYS=14 npx tsx bench/trial.bench.ts
 // Prints one JSON line: throughput, wall time, peak RSS of the whole process (workers are threads of
 // it), the extrapolated time of a 10,000-patient × 14-day × 2-arm trial at the measured rate, and the
@@ -16,7 +17,7 @@ const env = (name: string, fallback: number): number => {
   const v = process.env[name];
   return v === undefined || v === '' ? fallback : Number(v);
 };
-const patients = env('TRIAL_BENCH_PATIENTS', 300);
+const patients = env('TRIAL_BENCH_PATIENTS', 2000);
 const days = env('TRIAL_BENCH_DAYS', 14);
 const workers = env('TRIAL_BENCH_WORKERS', 2);
 
