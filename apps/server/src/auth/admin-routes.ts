@@ -37,9 +37,12 @@ export async function adminRoutes(app: FastifyInstance, services: SecurityServic
     const user = await services.users.add({ username, password, role: role(request.body), ...(patientId ? { patientId } : {}) });
     return reply.code(201).send(user);
   });
-  app.patch<{ Params: { username: string } }>('/admin/users/:username', async (request) =>
-    services.users.setDisabled(request.params.username, disabledFlag(request.body)),
-  );
+  // Disabling ends the subject's access tokens at once (and the user's refresh tokens, UserStore).
+  app.patch<{ Params: { username: string } }>('/admin/users/:username', async (request) => {
+    const user = await services.users.setDisabled(request.params.username, disabledFlag(request.body));
+    if (user.disabled) services.tokens.revokeSubject(`user:${user.id}`);
+    return user;
+  });
   app.get('/admin/clients', async () => ({ clients: await services.clients.list() }));
   app.post('/admin/clients', async (request, reply) => {
     const deviceId = str(request.body, 'device');
@@ -53,7 +56,12 @@ export async function adminRoutes(app: FastifyInstance, services: SecurityServic
     });
     return reply.code(201).send({ ...client, clientSecret: secret });
   });
-  app.patch<{ Params: { clientId: string } }>('/admin/clients/:clientId', async (request) =>
-    services.clients.setDisabled(request.params.clientId, disabledFlag(request.body)),
-  );
+  app.patch<{ Params: { clientId: string } }>('/admin/clients/:clientId', async (request) => {
+    const client = await services.clients.setDisabled(request.params.clientId, disabledFlag(request.body));
+    if (client.disabled) {
+      services.tokens.revokeSubject(`client:${client.clientId}`);
+      if (client.deviceId !== undefined) services.tokens.revokeSubject(`device:${client.deviceId}`);
+    }
+    return client;
+  });
 }

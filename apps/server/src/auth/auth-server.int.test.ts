@@ -130,6 +130,36 @@ describe('server with authentication on', () => {
     expect((await get(`/fhir/Observation?subject=Patient/${other}`, login.access_token)).status).toBe(404);
   });
 
+  it("ends a user's access token as soon as an administrator disables the user, and after a restart too", async () => {
+    const patch = (path: string, body: unknown) =>
+      fetch(`${server.url}${path}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.access_token}` },
+        body: JSON.stringify(body),
+      });
+    expect(
+      (await post('/admin/users', { username: 'rena', password: 'a clinician password', role: 'clinician' }, admin.access_token)).status,
+    ).toBe(201);
+    const login = (await (await post('/auth/login', { username: 'rena', password: 'a clinician password' })).json()) as {
+      access_token: string;
+    };
+    // A second token that this process has not verified yet, as every token is after a restart.
+    const unseen = (await (await post('/auth/login', { username: 'rena', password: 'a clinician password' })).json()) as {
+      access_token: string;
+    };
+    expect((await get('/alerts', login.access_token)).status).toBe(200);
+    expect((await patch('/admin/users/rena', { disabled: true })).status).toBe(200);
+    expect((await get('/alerts', login.access_token)).status).toBe(401);
+    expect((await get('/alerts', unseen.access_token)).status).toBe(401);
+    const again = (await (await post('/auth/login', { username: 'rena', password: 'a clinician password' })).json()) as { error?: string };
+    expect(again.error).toBe('invalid_grant');
+    expect((await patch('/admin/users/rena', { disabled: false })).status).toBe(200);
+    const fresh = (await (await post('/auth/login', { username: 'rena', password: 'a clinician password' })).json()) as {
+      access_token: string;
+    };
+    expect((await get('/alerts', fresh.access_token)).status).toBe(200);
+  });
+
   it('issues device tokens by client credentials that can only ingest for their device', async () => {
     const created = await post('/admin/clients', { role: 'device', device: 'cgm-9' }, admin.access_token);
     expect(created.status).toBe(201);

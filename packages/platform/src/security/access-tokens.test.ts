@@ -29,6 +29,27 @@ describe('access tokens', () => {
     expect(keys.jwks.keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', kid: keys.keyId, alg: 'EdDSA' });
   });
 
+  it('asks once per token whether its subject may still act, and again after revokeSubject', async () => {
+    const active = new Map([['user:u7', true]]);
+    let asked = 0;
+    const tokens = new AccessTokens(keys, clock, {
+      isSubjectActive: async (sub) => {
+        asked += 1;
+        return active.get(sub) ?? true;
+      },
+    });
+    const { token } = await tokens.issue({ sub: 'user:u7', role: 'clinician', scopes: roleDefinitions.clinician.ceiling }, 60);
+    expect((await tokens.verify(token)).ok).toBe(true);
+    expect((await tokens.verify(token)).ok).toBe(true);
+    expect(asked).toBe(1);
+    active.set('user:u7', false);
+    expect((await tokens.verify(token)).ok).toBe(true);
+    tokens.revokeSubject('user:u7');
+    expect(tokens.verifyCached(token)).toBeUndefined();
+    expect(await tokens.verify(token)).toEqual({ ok: false, reason: 'invalid' });
+    expect(asked).toBe(2);
+  });
+
   it('issues a token that verifies to its subject, and expires it', async () => {
     const tokens = new AccessTokens(keys, clock);
     const { token, scope } = await tokens.issue(

@@ -39,12 +39,25 @@ export class AccessTokens {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly maxCache: number;
 
+  private readonly isSubjectActive: ((sub: string) => Promise<boolean>) | undefined;
+
+  /**
+   * `isSubjectActive` is asked once per token (on its first verification in this process) whether
+   * the subject may still act, e.g. that the user or client has not been disabled; together with
+   * `revokeSubject` this ends a disabled subject's tokens before they expire.
+   */
   constructor(
     private readonly keys: KeyMaterial,
     private readonly nowMs: () => number = Date.now,
-    options: { maxCache?: number } = {},
+    options: { maxCache?: number; isSubjectActive?: (sub: string) => Promise<boolean> } = {},
   ) {
     this.maxCache = options.maxCache ?? 10_000;
+    this.isSubjectActive = options.isSubjectActive;
+  }
+
+  /** Forgets every verified token of `sub`, so its next use is verified (and refused) again. */
+  revokeSubject(sub: string): void {
+    for (const [token, entry] of this.cache) if (entry.subject.id === sub) this.cache.delete(token);
   }
 
   async issue(claims: TokenClaims, ttlSec: number): Promise<IssuedToken> {
@@ -104,6 +117,7 @@ export class AccessTokens {
         ...(typeof patient === 'string' ? { patientId: patient } : {}),
         ...(typeof device === 'string' ? { deviceId: device } : {}),
       };
+      if (this.isSubjectActive && !(await this.isSubjectActive(sub))) return { ok: false, reason: 'invalid' };
       if (this.cache.size >= this.maxCache) this.cache.clear();
       this.cache.set(token, { subject, expMs: exp * 1000 });
       return { ok: true, subject };

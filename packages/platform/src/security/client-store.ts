@@ -92,6 +92,20 @@ export class ClientStore {
     return (await this.db.query<ClientRow>('SELECT * FROM oauth_client ORDER BY client_id')).map(fromRow);
   }
 
+  /**
+   * Whether tokens issued to `client:<clientId>` or `device:<deviceId>` may still be used: false once
+   * the client (or every client of the device) is disabled; true when no such client is stored.
+   */
+  async tokensAllowed(kind: 'client' | 'device', id: string): Promise<boolean> {
+    const rows = await this.db.query<{ disabled: boolean }>(
+      kind === 'client'
+        ? 'SELECT disabled FROM oauth_client WHERE client_id = $1'
+        : 'SELECT disabled FROM oauth_client WHERE device_id = $1',
+      [id],
+    );
+    return rows.length === 0 || rows.some((r) => !r.disabled);
+  }
+
   async setDisabled(clientId: string, disabled: boolean): Promise<OAuthClient> {
     const rows = await this.db.query<ClientRow>('UPDATE oauth_client SET disabled = $2 WHERE client_id = $1 RETURNING *', [
       clientId,

@@ -26,11 +26,13 @@ export function createSecurityServices(
   options: { logger?: Logger; nowMs?: () => number } = {},
 ): SecurityServices {
   const nowMs = options.nowMs ?? Date.now;
+  const users = new UserStore(db);
+  const clients = new ClientStore(db);
   return {
     keys,
-    tokens: new AccessTokens(keys, nowMs),
-    users: new UserStore(db),
-    clients: new ClientStore(db),
+    tokens: new AccessTokens(keys, nowMs, { isSubjectActive: (sub) => subjectTokensAllowed(sub, users, clients) }),
+    users,
+    clients,
     refreshTokens: new RefreshTokens(db, { nowMs }),
     audit: new AuditLog(db, options.logger ? { logger: options.logger } : {}),
     pseudonymizer: createPseudonymizer(nodeHmacSha256(keys.deidentificationSecret)),
@@ -52,4 +54,19 @@ export async function bootstrapAdmin(users: UserStore): Promise<{ username: stri
     throw error;
   }
   return { username: 'admin', password };
+}
+
+/**
+ * Whether an access token's subject may still act: `user:<id>` unless that user is disabled,
+ * `client:<id>` / `device:<id>` unless that client (every client of the device) is disabled. Subjects
+ * with no stored record (tokens an operator minted with `vitaltwin token`) are allowed.
+ */
+export async function subjectTokensAllowed(sub: string, users: UserStore, clients: ClientStore): Promise<boolean> {
+  const colon = sub.indexOf(':');
+  const kind = sub.slice(0, colon);
+  const id = sub.slice(colon + 1);
+  if (colon <= 0 || id === '') return true;
+  if (kind === 'user') return (await users.byId(id))?.disabled !== true;
+  if (kind === 'client' || kind === 'device') return clients.tokensAllowed(kind, id);
+  return true;
 }
