@@ -1,7 +1,7 @@
 import { shouldRunPostgres } from '@vitaltwin/platform/testing';
 import { Client } from 'fhir-kit-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FhirTestServer, type Json, observation, startFhirTestServer, statusOf } from './fhir-test-server.ts';
+import { createTestPatient, type FhirTestServer, type Json, observation, startFhirTestServer, statusOf } from './fhir-test-server.ts';
 
 /**
  * The FHIR REST API driven from outside by fhir-kit-client (and fetch where the client has no
@@ -27,17 +27,7 @@ describe.each(engines)('FHIR REST API on %s', (engine) => {
   beforeAll(async () => {
     t = await startFhirTestServer(engine);
     client = new Client({ baseUrl: t.fhirBase });
-    const patient = (await client.create({
-      resourceType: 'Patient',
-      body: {
-        resourceType: 'Patient',
-        identifier: [{ system: 'urn:vitaltwin:test-mrn', value: 'MRN-1' }],
-        name: [{ family: 'Müller', given: ['Anna', 'Lena'] }],
-        gender: 'female',
-        birthDate: '1961-07-14',
-      },
-    })) as Json;
-    patientId = patient.id;
+    patientId = await createTestPatient(client);
   }, 120_000);
 
   afterAll(async () => {

@@ -2,7 +2,17 @@ import { TimeSeriesStore } from '@vitaltwin/platform';
 import { shouldRunPostgres } from '@vitaltwin/platform/testing';
 import { Client } from 'fhir-kit-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bloodPressure, type FhirTestServer, ids, type Json, loinc, observation, startFhirTestServer, ucum } from './fhir-test-server.ts';
+import {
+  bloodPressure,
+  createTestPatient,
+  type FhirTestServer,
+  ids,
+  type Json,
+  loinc,
+  observation,
+  startFhirTestServer,
+  ucum,
+} from './fhir-test-server.ts';
 
 /**
  * FHIR search and operations through a running server with fhir-kit-client, on PGlite and on
@@ -20,17 +30,7 @@ describe.each(engines)('FHIR search on %s', (engine) => {
   beforeAll(async () => {
     t = await startFhirTestServer(engine);
     client = new Client({ baseUrl: t.fhirBase });
-    const patient = (await client.create({
-      resourceType: 'Patient',
-      body: {
-        resourceType: 'Patient',
-        identifier: [{ system: 'urn:vitaltwin:test-mrn', value: 'MRN-1' }],
-        name: [{ family: 'Müller', given: ['Anna', 'Lena'] }],
-        gender: 'female',
-        birthDate: '1961-07-14',
-      },
-    })) as Json;
-    patientId = patient.id;
+    patientId = await createTestPatient(client);
   }, 120_000);
 
   afterAll(async () => {

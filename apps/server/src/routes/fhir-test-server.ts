@@ -65,6 +65,23 @@ export async function readSyntheaBundles(): Promise<SyntheaBundle[]> {
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests read arbitrary FHIR JSON from responses.
 export type Json = { resourceType: string; [key: string]: any };
+
+/** Creates the suites' test patient (Anna Lena Müller, MRN-1, born 1961-07-14) and returns its id. */
+export async function createTestPatient(client: {
+  create(params: { resourceType: string; body: Json }): Promise<unknown>;
+}): Promise<string> {
+  const patient = (await client.create({
+    resourceType: 'Patient',
+    body: {
+      resourceType: 'Patient',
+      identifier: [{ system: 'urn:vitaltwin:test-mrn', value: 'MRN-1' }],
+      name: [{ family: 'Müller', given: ['Anna', 'Lena'] }],
+      gender: 'female',
+      birthDate: '1961-07-14',
+    },
+  })) as Json;
+  return patient.id as string;
+}
 export const loinc = 'http://loinc.org';
 export const ucum = 'http://unitsofmeasure.org';
 
