@@ -21,7 +21,7 @@ const fakeDb: SqlQueryable = (() => {
       return rows as Row[];
     },
     async exec() {},
-    async copyCsv() {},
+    async copyFrom() {},
   };
 })();
 

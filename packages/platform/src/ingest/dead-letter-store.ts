@@ -38,22 +38,8 @@ export class DeadLetterStore {
   /** Inserts letters with one statement, inside the caller's transaction (the batch that rejected them). */
   async insertIn(tx: SqlQueryable, letters: readonly DeadLetterInput[]): Promise<void> {
     if (letters.length === 0) return;
-    const cols: unknown[][] = [[], [], [], [], [], [], [], []];
-    for (const l of letters) {
-      cols[0]?.push(new Date(l.receivedAtMs).toISOString());
-      cols[1]?.push(l.transport);
-      cols[2]?.push(l.topic === null ? null : storableText(l.topic));
-      cols[3]?.push(l.deviceId === null ? null : storableText(l.deviceId));
-      cols[4]?.push(l.reason);
-      cols[5]?.push(storableText(l.detail));
-      cols[6]?.push(l.sampleIndex);
-      cols[7]?.push(storableText(l.payload));
-    }
-    await tx.query(
-      `INSERT INTO dead_letter (received_at, transport, topic, device_id, reason, detail, sample_index, payload)
-       SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[])`,
-      cols,
-    );
+    const step = deadLetterInsertStep(letters);
+    await tx.query(step.sql, step.params);
   }
 
   /** Newest first. */
@@ -110,4 +96,24 @@ interface Row {
   detail: string;
   sample_index: number | null;
   payload: string;
+}
+
+/** The INSERT of dead letters, as a step of a caller's transaction script. */
+export function deadLetterInsertStep(letters: readonly DeadLetterInput[]): { readonly sql: string; readonly params: unknown[] } {
+  const cols: unknown[][] = [[], [], [], [], [], [], [], []];
+  for (const l of letters) {
+    cols[0]?.push(new Date(l.receivedAtMs).toISOString());
+    cols[1]?.push(l.transport);
+    cols[2]?.push(l.topic === null ? null : storableText(l.topic));
+    cols[3]?.push(l.deviceId === null ? null : storableText(l.deviceId));
+    cols[4]?.push(l.reason);
+    cols[5]?.push(storableText(l.detail));
+    cols[6]?.push(l.sampleIndex);
+    cols[7]?.push(storableText(l.payload));
+  }
+  return {
+    sql: `INSERT INTO dead_letter (received_at, transport, topic, device_id, reason, detail, sample_index, payload)
+       SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[])`,
+    params: cols,
+  };
 }

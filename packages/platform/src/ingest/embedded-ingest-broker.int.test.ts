@@ -30,6 +30,7 @@ describe('embedded broker: QoS 1 acknowledged only once durable', () => {
     const flaky: SqlClient = {
       ...db,
       transaction: (work) => (failing ? Promise.reject(new Error('database unavailable')) : db.transaction(work)),
+      transactionScript: (steps) => (failing ? Promise.reject(new Error('database unavailable')) : db.transactionScript(steps)),
     };
     pipeline = new IngestPipeline({
       db: flaky,

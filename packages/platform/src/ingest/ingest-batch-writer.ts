@@ -1,6 +1,6 @@
-import type { SqlClient, SqlQueryable } from '../store/sql-client.ts';
-import type { DeviceReading, TimeSeriesStore } from '../store/time-series-store.ts';
-import type { DeadLetterInput, DeadLetterStore } from './dead-letter-store.ts';
+import type { ScriptStep, SqlClient, SqlQueryable } from '../store/sql-client.ts';
+import { type DeviceReading, type TimeSeriesStore, uniqueViolation } from '../store/time-series-store.ts';
+import { type DeadLetterInput, type DeadLetterStore, deadLetterInsertStep } from './dead-letter-store.ts';
 
 /** What one message contributes to a batch. */
 export interface BatchEntry {
@@ -17,9 +17,11 @@ export interface BatchWriteResult {
 
 /**
  * Writes one micro-batch — the readings and dead letters of many messages — in one transaction, so
- * a message is either wholly durable or not at all. Readings go through `TimeSeriesStore.writeIn`
- * (COPY fast path). When that reports fewer new rows than it was given, the batch has re-sends: the
- * write is undone to a savepoint, duplicates are identified (within the batch, first one wins; and
+ * a message is either wholly durable or not at all. The batch is first sent as one transaction
+ * script (COPY straight into the month partitions, then the dead letters), prepared before the
+ * database is asked, so on PGlite's thread the next batch queues while this one is written. When a
+ * device re-send makes that fail on the primary key, the batch is written again through
+ * `TimeSeriesStore.writeIn`: duplicates are identified (within the batch, first one wins; and
  * against stored rows), and only the new readings are written, so every reading is accounted for
  * as stored or duplicate.
  */
@@ -46,11 +48,13 @@ export class IngestBatchWriter {
       this.partitions = ensured.catch(() => undefined);
       await ensured;
     }
-    const duplicate = await this.db.transaction(async (tx) => {
-      const flags = all.length > 0 ? await this.writeReadings(tx, all) : new Uint8Array(0);
-      await this.deadLetters.insertIn(tx, letters);
-      return flags;
-    });
+    const duplicate = (await this.writeScript(all, letters))
+      ? new Uint8Array(all.length)
+      : await this.db.transaction(async (tx) => {
+          const flags = all.length > 0 ? await this.writeReadings(tx, all) : new Uint8Array(0);
+          await this.deadLetters.insertIn(tx, letters);
+          return flags;
+        });
     const duplicatesPerEntry: number[] = [];
     const duplicateFlags: Uint8Array[] = [];
     let offset = 0;
@@ -63,6 +67,20 @@ export class IngestBatchWriter {
       duplicateFlags.push(flags);
     }
     return { duplicatesPerEntry, duplicateFlags };
+  }
+
+  /** The fast path: true when the batch is stored, false when it holds re-sends (nothing written then). */
+  private async writeScript(all: readonly DeviceReading[], letters: readonly DeadLetterInput[]): Promise<boolean> {
+    const steps: ScriptStep[] = all.length > 0 ? this.series.copySteps(all) : [];
+    if (letters.length > 0) steps.push(deadLetterInsertStep(letters));
+    if (steps.length === 0) return true;
+    try {
+      await this.db.transactionScript(steps);
+      return true;
+    } catch (error) {
+      if ((error as { code?: string }).code === uniqueViolation) return false;
+      throw error;
+    }
   }
 
   /** Returns a flag per reading: 1 when it was a duplicate. */

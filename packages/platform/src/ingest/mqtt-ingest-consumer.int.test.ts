@@ -115,6 +115,7 @@ describe.runIf(runBroker)('MQTT ingest consumer on an external broker (Mosquitto
     const flaky: SqlClient = {
       ...db,
       transaction: (work) => (failing ? Promise.reject(new Error('database unavailable')) : db.transaction(work)),
+      transactionScript: (steps) => (failing ? Promise.reject(new Error('database unavailable')) : db.transactionScript(steps)),
     };
     const pipeline = pipelineOn(flaky);
     const current = consumer(pipeline);

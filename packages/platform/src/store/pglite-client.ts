@@ -1,5 +1,5 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { copyStatement, type SqlClient, type SqlQueryable } from './sql-client.ts';
+import { copyStatement, runScriptIn, type SqlClient, type SqlQueryable } from './sql-client.ts';
 
 type PgliteQueryable = Pick<PGlite, 'query' | 'exec'> | Transaction;
 
@@ -12,9 +12,9 @@ function queryable(db: PgliteQueryable): SqlQueryable {
     async exec(sql) {
       await db.exec(sql);
     },
-    async copyCsv(table, columns, csv) {
+    async copyFrom(table, columns, data) {
       // PGlite reads COPY input from the virtual file /dev/blob (PGlite docs, "COPY TO/FROM").
-      await db.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([csv]) });
+      await db.query(copyStatement(table, columns, "'/dev/blob'", data), [], { blob: new Blob([data]) });
     },
   };
 }
@@ -27,6 +27,7 @@ export async function openPgliteClient(dataDir?: string): Promise<SqlClient> {
     engine: 'pglite',
     ...base,
     transaction: (work) => db.transaction((tx) => work(queryable(tx))),
+    transactionScript: (steps) => db.transaction((tx) => runScriptIn(queryable(tx), steps)),
     async serverVersion() {
       const rows = await base.query<{ v: string }>("SELECT current_setting('server_version') AS v");
       return `PostgreSQL ${rows[0]?.v ?? 'unknown'} (PGlite)`;

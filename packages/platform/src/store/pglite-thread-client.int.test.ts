@@ -38,15 +38,36 @@ describe('PGlite on a worker thread', () => {
   });
 
   it('loads CSV with COPY and rolls a failed transaction back', async () => {
-    await db.transaction((tx) => tx.copyCsv('kv', ['k', 'n'], 'a,1\nb,2\n'));
+    await db.transaction((tx) => tx.copyFrom('kv', ['k', 'n'], 'a,1\nb,2\n'));
     await expect(
       db.transaction(async (tx) => {
-        await tx.copyCsv('kv', ['k', 'n'], 'c,3\n');
+        await tx.copyFrom('kv', ['k', 'n'], 'c,3\n');
         throw new Error('changed my mind');
       }),
     ).rejects.toThrow('changed my mind');
     const rows = await db.query<{ k: string }>("SELECT k FROM kv WHERE k IN ('a', 'b', 'c') ORDER BY k");
     expect(rows.map((r) => r.k)).toEqual(['a', 'b']);
+  });
+
+  it('runs a transaction script as one unit: results per step, all or nothing, the next script queued behind it', async () => {
+    const [inserted, , counted] = await db.transactionScript([
+      { sql: "INSERT INTO kv VALUES ('s1', 1) RETURNING k" },
+      { copy: { table: 'kv', columns: ['k', 'n'], data: 's2,2\n' } },
+      { sql: "SELECT count(*)::int AS n FROM kv WHERE k LIKE 's_'" },
+    ]);
+    expect(inserted).toEqual([{ k: 's1' }]);
+    expect(counted).toEqual([{ n: 2 }]);
+    // The second script fails at its last step (duplicate key): its first step is undone, and a
+    // script and a statement sent right behind it run normally.
+    const failing = db.transactionScript([
+      { sql: "INSERT INTO kv VALUES ('s3', 3)" },
+      { copy: { table: 'kv', columns: ['k', 'n'], data: 's1,9\n' } },
+    ]);
+    const next = db.transactionScript([{ sql: "INSERT INTO kv VALUES ('s4', 4)" }]);
+    const after = db.query<{ k: string }>("SELECT k FROM kv WHERE k LIKE 's_' ORDER BY k");
+    await expect(failing).rejects.toMatchObject({ code: '23505' });
+    await next;
+    expect((await after).map((r) => r.k)).toEqual(['s1', 's2', 's4']);
   });
 
   it('keeps statements from outside a transaction out of it until it ends', async () => {

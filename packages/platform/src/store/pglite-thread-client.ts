@@ -1,12 +1,16 @@
 import { Worker } from 'node:worker_threads';
-import { copyStatement, type SqlClient, type SqlQueryable } from './sql-client.ts';
+import { type CopyData, copyStatement, type SqlClient, type SqlQueryable } from './sql-client.ts';
 
 type Request =
   | { readonly op: 'open' | 'close' }
   | { readonly op: 'query'; readonly sql: string; readonly params: readonly unknown[]; readonly quiet: true }
   | { readonly op: 'query'; readonly sql: string; readonly params: readonly unknown[] }
   | { readonly op: 'exec'; readonly sql: string }
-  | { readonly op: 'copy'; readonly sql: string; readonly csv: string };
+  | { readonly op: 'copy'; readonly sql: string; readonly data: CopyData }
+  | {
+      readonly op: 'script';
+      readonly steps: readonly { readonly sql: string; readonly params?: readonly unknown[]; readonly data?: CopyData }[];
+    };
 
 interface Reply {
   readonly id: number;
@@ -81,7 +85,8 @@ export async function openPgliteThreadClient(dataDir?: string): Promise<SqlClien
       return (await send({ op: 'query', sql, params })) as Row[];
     },
     exec: (sql) => send({ op: 'exec', sql }).then(() => undefined),
-    copyCsv: (table, columns, csv) => send({ op: 'copy', sql: copyStatement(table, columns, "'/dev/blob'"), csv }).then(() => undefined),
+    copyFrom: (table, columns, data) =>
+      send({ op: 'copy', sql: copyStatement(table, columns, "'/dev/blob'", data), data }).then(() => undefined),
   };
   // Inside a transaction, statements that return nothing and only fail in a broken transaction are
   // sent without waiting: a failure surfaces at the transaction's next statement, or its COMMIT.
@@ -108,7 +113,18 @@ export async function openPgliteThreadClient(dataDir?: string): Promise<SqlClien
     engine: 'pglite',
     query: (sql, params) => exclusive(() => direct.query(sql, params)),
     exec: (sql) => exclusive(() => direct.exec(sql)),
-    copyCsv: (table, columns, csv) => exclusive(() => direct.copyCsv(table, columns, csv)),
+    copyFrom: (table, columns, data) => exclusive(() => direct.copyFrom(table, columns, data)),
+    async transactionScript(steps) {
+      // The connection is held only while the script is posted: the thread runs requests in order,
+      // so the script is atomic there, and the next script queues behind it at once.
+      const posted = steps.map((step) =>
+        'copy' in step
+          ? { sql: copyStatement(step.copy.table, step.copy.columns, "'/dev/blob'", step.copy.data), data: step.copy.data }
+          : step,
+      );
+      const reply = await exclusive(async () => ({ done: send({ op: 'script', steps: posted }) }));
+      return (await reply.done) as unknown[][];
+    },
     transaction: (work) =>
       exclusive(async () => {
         sendQuietly('BEGIN');

@@ -38,8 +38,26 @@ async function handle(request) {
       return [];
     case 'copy':
       // PGlite reads COPY input from the virtual file /dev/blob (PGlite docs, "COPY TO/FROM").
-      await db.query(request.sql, [], { blob: new Blob([request.csv]) });
+      await db.query(request.sql, [], { blob: new Blob([request.data]) });
       return [];
+    case 'script':
+      // A whole transaction in one request (pglite-thread-client.ts, transactionScript).
+      await db.query('BEGIN');
+      try {
+        const results = [];
+        for (const step of request.steps) {
+          if (step.data === undefined) results.push((await db.query(step.sql, step.params ?? [])).rows);
+          else {
+            await db.query(step.sql, [], { blob: new Blob([step.data]) });
+            results.push([]);
+          }
+        }
+        await db.query('COMMIT');
+        return results;
+      } catch (error) {
+        await db.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
     case 'close':
       await db.close();
       return [];

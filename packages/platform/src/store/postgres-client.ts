@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { copyStatement, type QueryOptions, type SqlClient, type SqlQueryable } from './sql-client.ts';
+import { copyStatement, type QueryOptions, runScriptIn, type SqlClient, type SqlQueryable } from './sql-client.ts';
 
 // Return timestamptz and bigint as strings, int8 counts as numbers where safe, like PGlite does.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -20,11 +20,14 @@ function queryable(run: pg.Pool | pg.PoolClient, connect: () => Promise<pg.PoolC
       // Without parameters node-postgres uses the simple query protocol, which allows several statements.
       await run.query(sql);
     },
-    async copyCsv(table, columns, csv) {
+    async copyFrom(table, columns, data) {
       const client = run instanceof pg.Pool ? await connect() : run;
       try {
-        const stream = client.query(copyFrom(copyStatement(table, columns, 'STDIN')));
-        await pipeline(Readable.from([csv]), stream);
+        const stream = client.query(copyFrom(copyStatement(table, columns, 'STDIN', data)));
+        await pipeline(
+          Readable.from([typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength)]),
+          stream,
+        );
       } finally {
         if (run instanceof pg.Pool) client.release();
       }
@@ -50,9 +53,10 @@ export async function openPostgresClient(options: PostgresOptions): Promise<SqlC
   probe.release();
   const connect = () => pool.connect();
   const base = queryable(pool, connect);
-  return {
+  const sqlClient: SqlClient = {
     engine: 'postgres',
     ...base,
+    transactionScript: (steps) => sqlClient.transaction((tx) => runScriptIn(tx, steps)),
     async transaction(work) {
       const client = await pool.connect();
       try {
@@ -73,4 +77,5 @@ export async function openPostgresClient(options: PostgresOptions): Promise<SqlC
     },
     close: () => pool.end(),
   };
+  return sqlClient;
 }

@@ -21,21 +21,49 @@ export interface SqlQueryable {
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   /**
-   * Bulk-loads CSV text (RFC 4180, no header) into `table (columns)` with COPY, the fastest write
-   * path on both engines.
+   * Bulk-loads rows into `table (columns)` with COPY, the fastest write path on both engines: CSV
+   * text (RFC 4180, no header) when `data` is a string, PostgreSQL's binary COPY format (see
+   * copy-binary-writer.ts) when it is bytes.
    */
-  copyCsv(table: string, columns: readonly string[], csv: string): Promise<void>;
+  copyFrom(table: string, columns: readonly string[], data: CopyData): Promise<void>;
 }
+
+/** One statement of a transaction script: a parameterised query, or a bulk load (see `copyFrom`). */
+export type ScriptStep =
+  | { readonly sql: string; readonly params?: readonly unknown[] }
+  | { readonly copy: { readonly table: string; readonly columns: readonly string[]; readonly data: CopyData } };
 
 export interface SqlClient extends SqlQueryable {
   readonly engine: DatabaseEngine;
   /** Runs `work` in one transaction: it commits when `work` resolves and rolls back when it throws. */
   transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs fixed steps as one transaction (all or nothing; rejects with the first step's error) and
+   * resolves with each step's rows. Unlike `transaction`, the whole script is handed over at once,
+   * so an engine on another thread runs it without a round trip per statement and queues the next
+   * script behind it while the caller goes on (hot write paths: device ingest batches).
+   */
+  transactionScript(steps: readonly ScriptStep[]): Promise<unknown[][]>;
   /** Server version string, e.g. "PostgreSQL 15.19". */
   serverVersion(): Promise<string>;
   close(): Promise<void>;
 }
 
-export function copyStatement(table: string, columns: readonly string[], source: string): string {
-  return `COPY ${table} (${columns.join(', ')}) FROM ${source} WITH (FORMAT csv)`;
+/** COPY input: CSV text, or bytes in PostgreSQL's binary COPY format. */
+export type CopyData = string | Uint8Array;
+
+export function copyStatement(table: string, columns: readonly string[], source: string, data: CopyData): string {
+  return `COPY ${table} (${columns.join(', ')}) FROM ${source} WITH (FORMAT ${typeof data === 'string' ? 'csv' : 'binary'})`;
+}
+
+/** `transactionScript` for engines that run statements one round trip at a time anyway. */
+export async function runScriptIn(tx: SqlQueryable, steps: readonly ScriptStep[]): Promise<unknown[][]> {
+  const results: unknown[][] = [];
+  for (const step of steps) {
+    if ('copy' in step) {
+      await tx.copyFrom(step.copy.table, step.copy.columns, step.copy.data);
+      results.push([]);
+    } else results.push(await tx.query(step.sql, step.params ?? []));
+  }
+  return results;
 }
