@@ -28,11 +28,11 @@ function makeReadings(n: number, offset: number): DeviceReading[] {
 }
 
 async function measure(db: SqlClient, writers: number): Promise<number> {
-  await db.exec('TRUNCATE device_reading');
+  await db.exec('TRUNCATE reading_point');
   const store = new TimeSeriesStore(db);
   const batches: DeviceReading[][] = [];
   for (let i = 0; i < rows; i += batchSize) batches.push(makeReadings(Math.min(batchSize, rows - i), i));
-  await store.ensurePartitions(batches.flat());
+  await store.prepare(batches.flat());
   const start = performance.now();
   let next = 0;
   let stored = 0;

@@ -42,9 +42,9 @@ export class IngestBatchWriter {
       for (const l of e.deadLetters) letters.push(l);
     }
     if (all.length > 0) {
-      // Concurrent batches must not race to create the same partition (two CREATE TABLE IF NOT
-      // EXISTS in flight can both try, and one fails); creation is cached, so this rarely waits.
-      const ensured = this.partitions.then(() => this.series.ensurePartitions(all));
+      // Concurrent batches must not race to create the same partition or series (two CREATE TABLE
+      // IF NOT EXISTS in flight can both try, and one fails); both are cached, so this rarely waits.
+      const ensured = this.partitions.then(() => this.series.prepare(all));
       this.partitions = ensured.catch(() => undefined);
       await ensured;
     }

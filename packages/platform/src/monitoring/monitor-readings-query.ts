@@ -5,9 +5,9 @@ import type { LatestValue } from './vital-snapshot.ts';
 /**
  * Everything the monitor reads from the time series for a set of patients, in ONE round trip:
  * the latest reading of each code within its own validity window, and the recent CGM series.
- * Each (patient, code) pair is a LATERAL `ORDER BY t DESC LIMIT n` probe of device_reading's
- * primary-key index (patient_id, code, t, device_id), so the cost grows with patients × codes,
- * not with how many readings the windows hold.
+ * Each (patient, code) pair is looked up in reading_series, then a LATERAL `ORDER BY t DESC LIMIT n`
+ * probe of reading_point's primary-key index (series, t, device_id), so the cost grows with
+ * patients × codes, not with how many readings the windows hold.
  */
 export interface MonitorReadingsRequest {
   /** Patients whose latest vital signs are wanted. */
@@ -45,16 +45,18 @@ export async function queryMonitorReadings(db: SqlQueryable, req: MonitorReading
     `SELECT p.pid AS patient_id, c.code, r.t, r.value, r.device_id, 0 AS series
        FROM unnest($1::text[]) AS p(pid)
        CROSS JOIN unnest($2::text[], $3::timestamptz[]) AS c(code, from_t)
+       JOIN reading_series s ON s.patient_id = p.pid AND s.code = c.code
        CROSS JOIN LATERAL (
-         SELECT d.t, d.value, d.device_id FROM device_reading d
-          WHERE d.patient_id = p.pid AND d.code = c.code AND d.t >= c.from_t AND d.t <= $4::timestamptz
+         SELECT d.t, d.value, d.device_id FROM reading_point d
+          WHERE d.series = s.id AND d.t >= c.from_t AND d.t <= $4::timestamptz
           ORDER BY d.t DESC LIMIT 1) r
      UNION ALL
      SELECT p.pid, $5::text, g.t, g.value, g.device_id, 1
        FROM unnest($8::text[]) AS p(pid)
+       JOIN reading_series s ON s.patient_id = p.pid AND s.code = $5::text
        CROSS JOIN LATERAL (
-         SELECT d.t, d.value, d.device_id FROM device_reading d
-          WHERE d.patient_id = p.pid AND d.code = $5::text AND d.t >= $6::timestamptz AND d.t <= $4::timestamptz
+         SELECT d.t, d.value, d.device_id FROM reading_point d
+          WHERE d.series = s.id AND d.t >= $6::timestamptz AND d.t <= $4::timestamptz
           ORDER BY d.t DESC LIMIT $7::int) g`,
     [
       req.vitalsPatientIds,

@@ -84,9 +84,10 @@ async function seed(
     `SELECT dev.id, max(x.t) AS last
        FROM unnest($1::text[], $2::text[]) AS dev(id, pid)
        CROSS JOIN unnest($3::text[]) AS c(code)
+       JOIN reading_series s ON s.patient_id = dev.pid AND s.code = c.code
        CROSS JOIN LATERAL (
-         SELECT r.t FROM device_reading r
-          WHERE r.patient_id = dev.pid AND r.code = c.code AND r.device_id = dev.id AND r.t >= $4::timestamptz
+         SELECT r.t FROM reading_point r
+          WHERE r.series = s.id AND r.device_id = dev.id AND r.t >= $4::timestamptz
           ORDER BY r.t DESC LIMIT 1) x
       GROUP BY dev.id`,
     [devices.map((d) => d.id), devices.map((d) => d.patientId), readingCodes, new Date(fromMs).toISOString()],

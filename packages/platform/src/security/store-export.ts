@@ -66,6 +66,7 @@ interface ResourceRow {
 
 interface ReadingRow {
   patient_id: string;
+  series: number;
   code: string;
   t: Date;
   value: number;
@@ -101,13 +102,14 @@ export async function exportStore(db: SqlQueryable, options: StoreExportOptions)
     const last = rows[rows.length - 1] as ResourceRow;
     after = [last.resource_type, last.id];
   }
-  let afterReading: [string, string, Date, string] | undefined;
+  let afterReading: [number, Date, string] | undefined;
   for (;;) {
-    // Keyset paging on the primary key; the first page has no lower bound.
+    // Keyset paging on reading_point's primary key (series, t, device_id); the first page has no lower bound.
     const rows = await db.query<ReadingRow>(
-      `SELECT patient_id, code, t, value, unit, device_id FROM device_reading
-        ${afterReading ? 'WHERE (patient_id, code, t, device_id) > ($1, $2, $3, $4)' : ''}
-        ORDER BY patient_id, code, t, device_id LIMIT ${afterReading ? '$5' : '$1'}`,
+      `SELECT s.patient_id, s.code, p.series, p.t, p.value, p.unit, p.device_id
+         FROM reading_point p JOIN reading_series s ON s.id = p.series
+        ${afterReading ? 'WHERE (p.series, p.t, p.device_id) > ($1, $2, $3)' : ''}
+        ORDER BY p.series, p.t, p.device_id LIMIT ${afterReading ? '$4' : '$1'}`,
       afterReading ? [...afterReading, pageSize * 10] : [pageSize * 10],
     );
     for (const r of rows) {
@@ -137,7 +139,7 @@ export async function exportStore(db: SqlQueryable, options: StoreExportOptions)
     }
     if (rows.length < pageSize * 10) break;
     const last = rows[rows.length - 1] as ReadingRow;
-    afterReading = [last.patient_id, last.code, last.t, last.device_id];
+    afterReading = [last.series, last.t, last.device_id];
   }
   const written = await files.close();
   if (deid !== undefined) {

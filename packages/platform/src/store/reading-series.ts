@@ -50,9 +50,10 @@ export async function readingSeries(db: SqlQueryable, req: ReadingSeriesRequest)
   );
   const latestRows = await db.query<{ code: string; t: Date | string; value: number }>(
     `SELECT c.code, r.t, r.value FROM unnest($2::text[]) AS c(code)
+       JOIN reading_series s ON s.patient_id = $1 AND s.code = c.code
        CROSS JOIN LATERAL (
-         SELECT d.t, d.value FROM device_reading d
-          WHERE d.patient_id = $1 AND d.code = c.code AND d.t >= $3 AND d.t < $4
+         SELECT d.t, d.value FROM reading_point d
+          WHERE d.series = s.id AND d.t >= $3 AND d.t < $4
           ORDER BY d.t DESC LIMIT 1) r`,
     [req.patientId, [...req.codes], new Date(req.fromMs), new Date(req.toMs)],
   );

@@ -105,7 +105,7 @@ describe.each(engines)('storage on $name', (engine) => {
   it('rolls a failed transaction back completely', async () => {
     const ts = new TimeSeriesStore(db);
     const batch = [reading(0, { patientId: 'p-rollback' })];
-    await ts.ensurePartitions(batch);
+    await ts.prepare(batch);
     await expect(
       db.transaction(async (tx) => {
         await ts.writeIn(tx, batch);

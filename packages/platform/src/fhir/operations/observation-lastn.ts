@@ -1,6 +1,6 @@
 import type { Observation, Resource } from '@medplum/fhirtypes';
 import { VitaltwinError } from '@vitaltwin/core';
-import { deviceColumns, deviceObservation, fromRawDeviceRow, loincSystem, type RawDeviceRow } from '../device-observations.ts';
+import { deviceObservation, fromRawDeviceRow, loincSystem, type RawDeviceRow } from '../device-observations.ts';
 import type { FhirStoreContext } from '../fhir-store-context.ts';
 import { presentable } from '../resource-reads.ts';
 import type { SearchResult } from '../search-executor.ts';
@@ -84,8 +84,10 @@ async function deviceLatest(
   const other = clauses.filter((c) => !['patient', 'subject', 'code', 'category'].includes(c.code));
   if (other.length > 0) return [];
   const rows = await store.db.query<RawDeviceRow>(
-    `SELECT r.* FROM (SELECT DISTINCT code FROM device_reading WHERE patient_id = $1${codes.length > 0 ? ' AND code = ANY($3::text[])' : ''}) c
-       CROSS JOIN LATERAL (SELECT ${deviceColumns} FROM device_reading WHERE patient_id = $1 AND code = c.code ORDER BY t DESC LIMIT $2) r`,
+    `SELECT s.patient_id, s.code, r.* FROM reading_series s
+       CROSS JOIN LATERAL (
+         SELECT t, value, unit, device_id, received_at FROM reading_point WHERE series = s.id ORDER BY t DESC LIMIT $2) r
+      WHERE s.patient_id = $1${codes.length > 0 ? ' AND s.code = ANY($3::text[])' : ''}`,
     codes.length > 0 ? [patientId, max, codes] : [patientId, max],
   );
   const categories = clauses.filter((c) => c.code === 'category').flatMap((c) => c.values.map((v) => parseTokenValue(v)?.code));
