@@ -25,6 +25,13 @@ describe('parseDateRange', () => {
     expect(parseDateRange('0099-12-31')!.hiMs).toBe(parseDateRange('0100')!.loMs);
   });
 
+  it('knows the Gregorian leap years (divisible by 4, centuries only when divisible by 400)', () => {
+    for (const year of ['2000', '1600', '2024', '0004', '0000']) expect(parseDateRange(`${year}-02-29`), year).toBeDefined();
+    for (const year of ['1900', '2100', '2023', '0100']) expect(parseDateRange(`${year}-02-29`), year).toBeUndefined();
+    expect(parseDateRange('2021-04-31')).toBeUndefined();
+    expect(parseDateRange('2021-12-31')).toBeDefined();
+  });
+
   it.each(['2021-02-29', '2020-13', '2020-00-10', '20200101', '2020-1-1', '2020-03-01T25:00', 'yesterday', ''])('rejects %s', (text) => {
     expect(parseDateRange(text)).toBeUndefined();
   });

@@ -65,8 +65,12 @@ function utc(year: number, monthIndex: number, day: number, hour = 0, minute = 0
   return Date.UTC(year + 2000, monthIndex, day, hour, minute, second) - 5 * fourHundredYearsMs;
 }
 
+const monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in `month` (1-12) of a Gregorian `year`: February has 29 in years divisible by 4, except centuries not divisible by 400. */
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(2000 + (year % 400), month, 0)).getUTCDate();
+  if (month !== 2) return monthDays[month - 1]!;
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
 }
 
 function zoneOffsetMs(zone: string): number {

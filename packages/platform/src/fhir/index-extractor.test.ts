@@ -82,6 +82,40 @@ describe('extractIndex', () => {
   });
 });
 
+describe('extractIndex: primitive extensions (R4 json.html#primitive)', () => {
+  const model = searchModel('Patient')!;
+  const birthTime = {
+    extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/patient-birthTime', valueDateTime: '1961-07-04T10:00:00Z' }],
+  };
+
+  it('indexes a primitive that has an extension by its value', () => {
+    const patient = {
+      resourceType: 'Patient',
+      id: 'p1',
+      birthDate: '1961-07-04',
+      _birthDate: birthTime,
+      gender: 'female',
+      _gender: { id: 'g1' },
+    } as Patient;
+    for (const compiled of [true, false]) {
+      const index = extractIndex(patient, model, { compiled });
+      expect(rowsOf(index.date, 'Patient.birthDate')).toMatchObject([
+        { loMs: Date.parse('1961-07-04T00:00:00Z'), hiMs: Date.parse('1961-07-05T00:00:00Z') },
+      ]);
+      expect(rowsOf(index.token, 'Patient.gender').map((r) => [r.system, r.code])).toEqual([['', 'female']]);
+    }
+  });
+
+  it('indexes nothing for an extension without a value (`_birthDate` alone)', () => {
+    const patient = { resourceType: 'Patient', id: 'p1', _birthDate: birthTime, _gender: { id: 'g1' } } as Patient;
+    for (const compiled of [true, false]) {
+      const index = extractIndex(patient, model, { compiled });
+      expect(rowsOf(index.date, 'Patient.birthDate')).toEqual([]);
+      expect(rowsOf(index.token, 'Patient.gender')).toEqual([]);
+    }
+  });
+});
+
 describe('patientKey', () => {
   it('is the 32-bit FNV-1a hash (published test vectors), never 0', () => {
     // FNV-1a 32-bit of "a" is 0xe40c292c and of "foobar" 0xbf9cf968 (IETF draft-eastlake-fnv, test vectors).

@@ -14,7 +14,12 @@ const typePattern = /^[A-Z][A-Za-z]+$/;
 /** FHIR R4 id datatype: 1-64 of [A-Za-z0-9-.]. */
 export const idPattern = /^[A-Za-z0-9\-.]{1,64}$/;
 
+/** `Type/id`, the common form, matched at once (the general path below gives the same result for it). */
+const relativePattern = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/;
+
 export function parseReferenceString(reference: string): ReferenceTarget | undefined {
+  const relative = relativePattern.exec(reference);
+  if (relative) return { targetType: relative[1]!, targetId: relative[2]! };
   if (reference === '' || reference.startsWith('#')) return undefined;
   if (reference.startsWith('urn:')) return { targetType: '', targetId: reference };
   if (isConditionalReference(reference)) return undefined;

@@ -1,5 +1,6 @@
 import { type FhirPathAtom, getSearchParameters, parseFhirPath } from '@medplum/core';
 import type { SearchParameter } from '@medplum/fhirtypes';
+import { compileIndexPath, type IndexPathWalker } from './compiled-index-path.ts';
 import { loadFhirDefinitions } from './fhir-definitions.ts';
 import { asOperatorForm, branchesFor } from './fhirpath-branches.ts';
 
@@ -33,6 +34,12 @@ export interface IndexPath {
   readonly root?: string;
   /** Composite parameters: the two components, evaluated on each item the expression selects. */
   readonly components?: readonly [CompositeComponent, CompositeComponent];
+  /** A direct JSON walk equivalent to `atom`, when the expression is a simple one (compiled-index-path.ts). */
+  readonly walker?: IndexPathWalker;
+  /** The top-level keys without which the walk selects nothing (CompiledIndexPath.topLevelKeys). */
+  readonly walkerKeys?: readonly string[];
+  /** The same for the two components, on the items this branch selects. */
+  readonly componentWalkers?: readonly [IndexPathWalker | undefined, IndexPathWalker | undefined];
 }
 
 export interface ParamBranch {
@@ -109,14 +116,26 @@ function buildModel(resourceType: string): ResourceSearchModel {
       // Only for branches that yield nothing when their root is absent (no exists(), comparisons ...).
       const total = /=|exists\(|empty\(|not\(|count\(|iif\(| and | or | is |hasValue|memberOf/.test(expression);
       const root = total ? undefined : new RegExp(`^\\(*${resourceType}\\.([A-Za-z]+)`).exec(expression)?.[1];
+      const atom = parseFhirPath(asOperatorForm(expression));
+      const compiled = compileIndexPath(atom, [resourceType]);
+      const componentWalkers =
+        compiled && components
+          ? ([
+              compileIndexPath(components[0].atom, compiled.outputTypes)?.evaluate,
+              compileIndexPath(components[1].atom, compiled.outputTypes)?.evaluate,
+            ] as const)
+          : undefined;
       path = {
         id,
         resourceType,
         expression,
         table,
-        atom: parseFhirPath(asOperatorForm(expression)),
+        atom,
         ...(root ? { root } : {}),
         ...(components ? { components } : {}),
+        ...(compiled ? { walker: compiled.evaluate } : {}),
+        ...(compiled?.topLevelKeys ? { walkerKeys: compiled.topLevelKeys } : {}),
+        ...(componentWalkers ? { componentWalkers } : {}),
       };
       paths.set(id, path);
     }

@@ -40,4 +40,17 @@ describe('canonicalQuantity', () => {
     expect(canonicalQuantity(1, 'mg/dL/h/x')).toBeUndefined();
     expect(canonicalQuantity(1, '')).toBeUndefined();
   });
+
+  it('does not take names of Object.prototype for units', () => {
+    for (const unit of ['constructor', 'toString', '__proto__', 'mconstructor', 'hasOwnProperty/s']) {
+      expect(canonicalQuantity(1, unit)).toBeUndefined();
+    }
+  });
+
+  it('gives the same answer for a unit seen before (units are parsed once)', () => {
+    expect(canonicalQuantity(2, 'mg/dL')).toEqual(canonicalQuantity(2, 'mg/dL'));
+    expect(canonicalQuantity(5, 'mg/dL')!.value).toBeCloseTo(50, 9);
+    expect(canonicalQuantity(2, 'furlong')).toBeUndefined();
+    expect(canonicalQuantity(2, 'furlong')).toBeUndefined();
+  });
 });

@@ -70,12 +70,22 @@ const affine: Readonly<Record<string, { offset: number; scale: number }>> = {
 
 /** The value in canonical units, or undefined when the unit is outside the supported grammar. */
 export function canonicalQuantity(value: number, unit: string): CanonicalQuantity | undefined {
-  const temperature = affine[unit];
+  // Own keys only: a unit text such as `constructor` must not reach Object.prototype.
+  const temperature = Object.hasOwn(affine, unit) ? affine[unit] : undefined;
   if (temperature) return { value: (value + temperature.offset) * temperature.scale, code: 'K' };
-  const term = parseUnit(unit);
-  if (!term) return undefined;
-  return { value: value * term.factor, code: dimensionCode(term.dims) };
+  let parsed = parsedUnits.get(unit);
+  if (parsed === undefined) {
+    const term = parseUnit(unit);
+    parsed = term ? { factor: term.factor, code: dimensionCode(term.dims) } : null;
+    if (parsedUnits.size >= parsedUnitsLimit) parsedUnits.clear();
+    parsedUnits.set(unit, parsed);
+  }
+  return parsed ? { value: value * parsed.factor, code: parsed.code } : undefined;
 }
+
+/** Factor and canonical code by unit (null: not supported): a store sees few distinct units, each parsed once. */
+const parsedUnits = new Map<string, { readonly factor: number; readonly code: string } | null>();
+const parsedUnitsLimit = 10_000;
 
 function parseUnit(unit: string): UnitTerm | undefined {
   if (unit === '' || unit.length > 40) return undefined;
@@ -120,13 +130,14 @@ function parseComponent(text: string): UnitTerm | undefined {
 }
 
 function resolveAtom(text: string): UnitTerm | undefined {
-  const direct = atoms[text];
+  const direct = Object.hasOwn(atoms, text) ? atoms[text] : undefined;
   if (direct) return direct;
   for (const [prefix, scale] of Object.entries(prefixes)) {
     if (!text.startsWith(prefix)) continue;
-    const atom = atoms[text.slice(prefix.length)];
+    const rest = text.slice(prefix.length);
+    const atom = Object.hasOwn(atoms, rest) ? atoms[rest] : undefined;
     // Prefixes apply to metric atoms only (UCUM §3.2); bracketed customary units take none.
-    if (atom && !text.slice(prefix.length).startsWith('[')) return { factor: atom.factor * scale, dims: atom.dims };
+    if (atom && !rest.startsWith('[')) return { factor: atom.factor * scale, dims: atom.dims };
   }
   return undefined;
 }
