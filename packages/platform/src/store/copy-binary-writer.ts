@@ -72,7 +72,12 @@ export class CopyBinaryWriter {
   timestamptzMs(epochMs: number): this {
     this.room(12);
     this.view.setInt32(this.at, 8);
-    this.view.setBigInt64(this.at + 4, BigInt(Math.round((epochMs - postgresEpochMs) * 1000)));
+    // Whole milliseconds as an integer and the fraction apart: ms × 1000 as a double would round
+    // once past 2^53 µs (the year 2255).
+    const sincePostgresEpoch = epochMs - postgresEpochMs;
+    const wholeMs = Math.floor(sincePostgresEpoch);
+    const micros = BigInt(wholeMs) * 1000n + BigInt(Math.round((sincePostgresEpoch - wholeMs) * 1000));
+    this.view.setBigInt64(this.at + 4, micros);
     this.at += 12;
     return this;
   }
