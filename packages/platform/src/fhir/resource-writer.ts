@@ -1,5 +1,6 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { VitaltwinError } from '@vitaltwin/core';
+import { binaryArray } from '../store/binary-array-param.ts';
 import type { SqlQueryable } from '../store/sql-client.ts';
 import { extractIndex } from './index-extractor.ts';
 import { indexInsertStatement } from './index-insert.ts';
@@ -9,8 +10,8 @@ import type { SearchIndexKeys } from './search-index-keys.ts';
 import { searchModel } from './search-parameter-registry.ts';
 
 /**
- * The batch write path: any number of creates, updates and deletes written with three statements
- * whatever their number (look up current versions, reserve row keys, then one statement whose
+ * The batch write path: any number of creates, updates and deletes written with two statements
+ * whatever their number (look up current versions and reserve row keys, then one statement whose
  * data-modifying CTEs write resources, history and all index rows). Callers run it inside a
  * transaction; it validates nothing (the repository validates at the edge first).
  */
@@ -69,12 +70,13 @@ export async function writeBatch(
     if (seen.has(k)) throw new VitaltwinError('VT_ERR_INVALID_INPUT', `${k} is written more than once in one batch`);
     seen.add(k);
   }
-  const existing = await lookupExisting(tx, ops.filter((op) => op.kind !== 'create').map(ident));
+  // Current versions of what exists (locked), and a row key for each write that may create.
+  const { existing, reserved } = await lookupAndReserve(tx, ops, ops.map(ident));
   const planned: Planned[] = [];
   const results: WriteResult[] = [];
-  for (const op of ops) {
+  for (const [n, op] of ops.entries()) {
     const { type, id } = ident(op);
-    const current = existing.get(`${type}/${id}`);
+    const current = existing.get(n);
     const live = current !== undefined && !current.deleted;
     if (op.kind !== 'create' && op.ifMatch !== undefined && (!live || current.version_id !== op.ifMatch)) {
       throw new VitaltwinError(
@@ -91,7 +93,7 @@ export async function writeBatch(
       op,
       type,
       id,
-      rid: current?.rid ?? 0,
+      rid: current?.rid ?? reserved.get(n) ?? 0,
       isNew: current === undefined,
       versionId,
       deleted: op.kind === 'delete',
@@ -118,31 +120,54 @@ export async function writeBatch(
     });
   }
   if (planned.length === 0) return { results, stats: { indexRows: 0 } };
-  const fresh = planned.filter((p) => p.isNew);
-  if (fresh.length > 0) {
-    const rows = await tx.query<{ rid: number | string }>("SELECT nextval('fhir_resource_rid_seq') AS rid FROM generate_series(1, $1)", [
-      fresh.length,
-    ]);
-    fresh.forEach((p, i) => {
-      p.rid = Number(rows[i]!.rid);
-    });
-  }
   const statement = indexInsertStatement(planned, keys, lastUpdated);
   await tx.query(statement.sql, statement.params);
   return { results, stats: { indexRows: statement.indexRows } };
 }
 
-async function lookupExisting(tx: SqlQueryable, idents: { type: string; id: string }[]): Promise<Map<string, Existing>> {
-  const map = new Map<string, Existing>();
-  if (idents.length === 0) return map;
-  const rows = await tx.query<Existing & { resource_type: string; id: string }>(
-    `SELECT r.resource_type, r.id, r.rid, r.version_id, r.deleted
-       FROM fhir_resource r JOIN unnest($1::text[], $2::text[]) AS k(t, i) ON r.resource_type = k.t AND r.id = k.i
-        FOR UPDATE OF r`,
-    [idents.map((x) => x.type), idents.map((x) => x.id)],
+/**
+ * One statement for what the batch needs to know before it writes: the current row of each written
+ * resource that may exist (locked FOR UPDATE until the transaction ends), and a new row key from
+ * fhir_resource_rid_seq for each create or update that finds no row.
+ */
+const lookupAndReserveSql = `WITH k AS (SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::boolean[]) WITH ORDINALITY AS k(t, i, lookup, reserve, n)),
+  e AS (SELECT k.n, r.rid, r.version_id, r.deleted
+          FROM k JOIN fhir_resource r ON r.resource_type = k.t AND r.id = k.i
+         WHERE k.lookup
+           FOR UPDATE OF r)
+SELECT k.n, e.n IS NOT NULL AS found, COALESCE(e.rid, CASE WHEN k.reserve THEN nextval('fhir_resource_rid_seq') END) AS rid,
+       e.version_id, e.deleted
+  FROM k LEFT JOIN e ON e.n = k.n`;
+
+async function lookupAndReserve(
+  tx: SqlQueryable,
+  ops: readonly WriteOp[],
+  idents: readonly { type: string; id: string }[],
+): Promise<{ existing: Map<number, Existing>; reserved: Map<number, number> }> {
+  const types = idents.map((x) => x.type);
+  const ids = idents.map((x) => x.id);
+  const lookup = ops.map((op) => op.kind !== 'create');
+  const reserve = ops.map((op) => op.kind !== 'delete');
+  const rows = await tx.query<{ n: number | string; found: boolean; rid: number | string | null; version_id: number; deleted: boolean }>(
+    lookupAndReserveSql,
+    [binaryArray('text', types), binaryArray('text', ids), binaryArray('bool', lookup), binaryArray('bool', reserve)],
   );
-  for (const r of rows) map.set(`${r.resource_type}/${r.id}`, { rid: Number(r.rid), version_id: r.version_id, deleted: r.deleted });
-  return map;
+  const existing = new Map<number, Existing>();
+  const freshOps: number[] = [];
+  const freshRids: number[] = [];
+  for (const r of rows) {
+    const n = Number(r.n) - 1;
+    if (r.found) existing.set(n, { rid: Number(r.rid), version_id: r.version_id, deleted: r.deleted });
+    else if (r.rid !== null) {
+      freshOps.push(n);
+      freshRids.push(Number(r.rid));
+    }
+  }
+  // New keys ascend in the order of the writes, as search results without a sort are ordered by key.
+  freshOps.sort((a, b) => a - b);
+  freshRids.sort((a, b) => a - b);
+  const reserved = new Map(freshOps.map((n, i) => [n, freshRids[i]!] as const));
+  return { existing, reserved };
 }
 
 export type { Planned as PlannedWrite };

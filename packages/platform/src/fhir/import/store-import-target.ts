@@ -1,5 +1,6 @@
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { ProblemDetail } from '@vitaltwin/core';
+import { binaryArray } from '../../store/binary-array-param.ts';
 import { findMatches } from '../conditional-match.ts';
 import type { FhirRepository } from '../fhir-repository.ts';
 import { inlineValidator } from '../resource-validation.ts';
@@ -55,12 +56,14 @@ export class StoreImportTarget implements ImportTarget {
     const out = new Map<string, Resource>();
     for (let start = 0; start < keys.length; start += this.batchSize) {
       const part = keys.slice(start, start + this.batchSize);
+      const types = part.map((k) => k.type);
+      const ids = part.map((k) => k.id);
       const rows = await guarded(() =>
         this.repo.context.db.query<{ resource_type: string; id: string; content: Resource | string }>(
           `SELECT r.resource_type, r.id, r.content FROM fhir_resource r
              JOIN unnest($1::text[], $2::text[]) AS k(t, i) ON r.resource_type = k.t AND r.id = k.i
             WHERE NOT r.deleted`,
-          [part.map((k) => k.type), part.map((k) => k.id)],
+          [binaryArray('text', types), binaryArray('text', ids)],
         ),
       );
       for (const r of rows) out.set(`${r.resource_type}/${r.id}`, typeof r.content === 'string' ? JSON.parse(r.content) : r.content);
