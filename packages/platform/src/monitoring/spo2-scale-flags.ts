@@ -25,10 +25,24 @@ export class Spo2ScaleFlags {
     private readonly ttlMs = 30_000,
   ) {}
 
+  /**
+   * The current set. From 80 % of `ttlMs` on, the cached set is still answered at once while it is
+   * re-read in the background, so under steady monitoring the set is renewed before it expires and
+   * a round never waits for the read (which queued behind device writes and delayed every alert of
+   * that round); a set older than `ttlMs` (after an idle spell) is read again and awaited.
+   */
   async scale2Patients(): Promise<ReadonlySet<string>> {
     const now = this.nowMs();
-    // A clock that stepped back also reloads.
-    if (this.cached && now >= this.cached.loadedAtMs && now - this.cached.loadedAtMs < this.ttlMs) return this.cached.patients;
+    const age = this.cached ? now - this.cached.loadedAtMs : Number.NaN;
+    // A clock that stepped back (negative age) also reloads.
+    if (this.cached && age >= 0 && age < this.ttlMs) {
+      if (age >= 0.8 * this.ttlMs) this.reload(now).catch(() => undefined); // a failed re-read keeps the set
+      return this.cached.patients;
+    }
+    return this.reload(now);
+  }
+
+  private reload(now: number): Promise<ReadonlySet<string>> {
     this.loading ??= this.load(now).finally(() => {
       this.loading = null;
     });
