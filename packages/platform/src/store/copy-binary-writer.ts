@@ -14,12 +14,12 @@ const signature = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0
 const postgresEpochMs = Date.UTC(2000, 0, 1);
 
 export class CopyBinaryWriter {
-  private bytes: Uint8Array;
+  private bytes: Uint8Array<ArrayBuffer>;
   private view: DataView;
   private at = 0;
   private readonly encoder = new TextEncoder();
   /** Encoded text by value: ids, codes and units repeat across the rows of a batch. */
-  private readonly texts = new Map<string, Uint8Array>();
+  private readonly texts = new Map<string, Uint8Array<ArrayBuffer>>();
 
   constructor(initialBytes = 64 * 1024) {
     this.bytes = new Uint8Array(Math.max(64, initialBytes));
@@ -83,7 +83,7 @@ export class CopyBinaryWriter {
   }
 
   /** The finished COPY input (the writer must not be used afterwards). */
-  finish(): Uint8Array {
+  finish(): Uint8Array<ArrayBuffer> {
     this.room(2);
     this.view.setInt16(this.at, -1);
     this.at += 2;

@@ -50,7 +50,7 @@ export interface SqlClient extends SqlQueryable {
 }
 
 /** COPY input: CSV text, or bytes in PostgreSQL's binary COPY format. */
-export type CopyData = string | Uint8Array;
+export type CopyData = string | Uint8Array<ArrayBuffer>;
 
 export function copyStatement(table: string, columns: readonly string[], source: string, data: CopyData): string {
   return `COPY ${table} (${columns.join(', ')}) FROM ${source} WITH (FORMAT ${typeof data === 'string' ? 'csv' : 'binary'})`;

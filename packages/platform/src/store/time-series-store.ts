@@ -82,7 +82,7 @@ export class TimeSeriesStore {
          (series integer, t timestamptz, value double precision, unit text, device_id text)
        ON COMMIT DELETE ROWS`,
     );
-    await tx.copyFrom('reading_point_stage', columns, this.toCopyByPartition(readings, false).get('') as Uint8Array);
+    await tx.copyFrom('reading_point_stage', columns, this.toCopyByPartition(readings, false).get('') as Uint8Array<ArrayBuffer>);
     const rows = await tx.query<{ n: number }>(
       `WITH ins AS (
          INSERT INTO reading_point (series, t, value, unit, device_id)
@@ -126,7 +126,7 @@ export class TimeSeriesStore {
    * The readings as binary COPY input (copy-binary-writer.ts), one per monthly partition; with
    * `partitioned` false, all of them as one input (for the staging table).
    */
-  private toCopyByPartition(readings: readonly DeviceReading[], partitioned = true): Map<string, Uint8Array> {
+  private toCopyByPartition(readings: readonly DeviceReading[], partitioned = true): Map<string, Uint8Array<ArrayBuffer>> {
     const writers = new Map<string, CopyBinaryWriter>();
     // Batches repeat the same few times: the partition of each is worked out once per batch.
     const partitionOf = new Map<number, string>();
