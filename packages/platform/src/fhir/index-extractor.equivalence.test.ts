@@ -1,8 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Resource } from '@medplum/fhirtypes';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { syntheaResources } from '../testing/synthea-resources.ts';
 import { type ExtractOptions, extractIndex } from './index-extractor.ts';
 import { fhirResourceTypes, searchModel } from './search-parameter-registry.ts';
 
@@ -14,19 +13,6 @@ import { fhirResourceTypes, searchModel } from './search-parameter-registry.ts';
  * primitive extensions).
  */
 type Json = Record<string, unknown>;
-
-const syntheaDir = fileURLToPath(new URL('../../../../../shared/data/synthea/', import.meta.url));
-
-function syntheaResources(): Json[] {
-  const out: Json[] = [];
-  for (const folder of ['pathling', 'smart-generated-sample-data']) {
-    for (const file of readdirSync(`${syntheaDir}${folder}`).filter((f) => f.endsWith('.json'))) {
-      const bundle = JSON.parse(readFileSync(`${syntheaDir}${folder}/${file}`, 'utf8')) as { entry: { resource: Json }[] };
-      for (const e of bundle.entry) out.push(e.resource);
-    }
-  }
-  return out;
-}
 
 /** The rows with each branch named by its id, in order; each run on its own copy (the evaluator may write to its input). */
 function rows(resource: Json, options?: ExtractOptions) {

@@ -1,9 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { validateResource } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { syntheaResources } from '../testing/synthea-resources.ts';
 import { loadFhirDefinitions } from './fhir-definitions.ts';
 import { passesFastPath } from './validator-fast-path.mjs';
 
@@ -13,19 +12,6 @@ import { passesFastPath } from './validator-fast-path.mjs';
  * property is "fast path passes => medplum reports no error".
  */
 type Json = Record<string, unknown>;
-
-const syntheaDir = fileURLToPath(new URL('../../../../../shared/data/synthea/', import.meta.url));
-
-function syntheaResources(): Json[] {
-  const out: Json[] = [];
-  for (const folder of ['pathling', 'smart-generated-sample-data']) {
-    for (const file of readdirSync(`${syntheaDir}${folder}`).filter((f) => f.endsWith('.json'))) {
-      const bundle = JSON.parse(readFileSync(`${syntheaDir}${folder}/${file}`, 'utf8')) as { entry: { resource: Json }[] };
-      for (const e of bundle.entry) out.push(e.resource);
-    }
-  }
-  return out;
-}
 
 function medplumAccepts(resource: unknown): boolean {
   try {
