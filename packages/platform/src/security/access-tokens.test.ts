@@ -104,6 +104,23 @@ describe('access tokens', () => {
     }
   });
 
+  it('refuses a token whose last character differs from the issued one only in its unused bits', async () => {
+    const tokens = new AccessTokens(keys, clock);
+    const { token } = await tokens.issue({ sub: 'user:u2', role: 'clinician', scopes: roleDefinitions.clinician.ceiling }, 60);
+    // An Ed25519 signature is 64 bytes = 86 base64url characters; the last one carries 2 bits of
+    // data and 4 pad bits (RFC 4648 §3.5), so 15 other characters decode to the same signature.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(token.at(-1) as string);
+    const spellings = Array.from({ length: 16 }, (_, pad) => `${token.slice(0, -1)}${alphabet[(last & 0b110000) | pad]}`);
+    const variants = spellings.filter((t) => t !== token);
+    expect(variants).toHaveLength(15);
+    for (const variant of variants) {
+      expect(Buffer.from(variant.split('.')[2] as string, 'base64url')).toEqual(Buffer.from(token.split('.')[2] as string, 'base64url'));
+      expect(await tokens.verify(variant)).toEqual({ ok: false, reason: 'invalid' });
+    }
+    expect((await tokens.verify(token)).ok).toBe(true);
+  });
+
   it('reads durations', () => {
     expect(parseDurationSec('90')).toBe(90);
     expect(parseDurationSec('15m')).toBe(900);

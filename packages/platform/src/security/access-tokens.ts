@@ -95,6 +95,7 @@ export class AccessTokens {
     if (cached !== undefined) return cached;
     // A JWT is three base64url parts; anything else is refused before any parsing.
     if (token.length > 8192 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)) return { ok: false, reason: 'invalid' };
+    if (!token.split('.').every(isCanonicalBase64url)) return { ok: false, reason: 'invalid' };
     try {
       const { payload } = await jwtVerify(token, this.keys.verifyKey, {
         algorithms: ['EdDSA', 'Ed25519'],
@@ -125,6 +126,16 @@ export class AccessTokens {
       return { ok: false, reason: error instanceof errors.JWTExpired ? 'expired' : 'invalid' };
     }
   }
+}
+
+/**
+ * Whether `segment` is the one base64url spelling of its bytes. RFC 4648 §3.5: an encoder sets the
+ * pad bits of the last character to zero, and a decoder may reject data whose pad bits are not.
+ * Decoders (jose's among them) ignore those bits, so without this check one signed token has up to
+ * 16 spellings that all verify; refusing them means a token is exactly the string that was issued.
+ */
+export function isCanonicalBase64url(segment: string): boolean {
+  return Buffer.from(segment, 'base64url').toString('base64url') === segment;
 }
 
 /** Parses a duration such as `90s`, `15m`, `1h`, `7d` (or plain seconds) into seconds. */
