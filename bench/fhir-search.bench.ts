@@ -5,13 +5,20 @@
 // The store is seeded with VT_BENCH_OBSERVATIONS Observations (default 50 000; 1000000 for the
 // full-size run) over patients of 1000 Observations each, written through the repository's batch
 // writer (synthetic resources, built valid, so the seeding skips the validator). Runs on PGlite,
-// and on PostgreSQL when reachable (VT_BENCH_ENGINES=postgres picks one). Prints one JSON line (ms).
+// and on PostgreSQL when reachable (VT_BENCH_ENGINES=postgres picks one). Prints one JSON line (ms),
+// with CPU time per request (µs: `server` is this process, PGlite included; `db` the PostgreSQL
+// backends; `client` the load generator), which load from other work moves far less than latency.
+// VT_BENCH_KEEP_DB=<name> keeps the seeded store between runs (PostgreSQL database <name> on the
+// test server, PGlite directory <tmpdir>/<name>) and seeds it again only when it does not hold
+// exactly the requested Observations; by default every run seeds a fresh store and drops it.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FhirRepository, openDatabase, type SqlClient } from '@vitaltwin/platform';
-import { createTemporaryPostgres, postgresUnavailableReason } from '@vitaltwin/platform/testing';
+import { createTemporaryPostgres, postgresAdminUrl, postgresUnavailableReason } from '@vitaltwin/platform/testing';
+import pg from 'pg';
 import { loadServerConfig } from '../apps/server/src/config/server-config.ts';
 import { startServer } from '../apps/server/src/start-server.ts';
 import { writeBatch } from '../packages/platform/src/fhir/resource-writer.ts';
@@ -76,46 +83,96 @@ async function seed(db: SqlClient): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
-// The load generator runs in its own process so it does not share the server's event loop.
+// The load generator runs in its own process so it does not share the server's event loop, but it
+// shares the machine's cores: it uses node:http with a keep-alive agent (one socket per client),
+// which took a third of the CPU per request that fetch (undici's WHATWG layer) took here, about
+// 0.2 ms against 0.5-0.8 ms per read, leaving that much more of the machine to the server under
+// test (VT_BENCH_HTTP_CLIENT=fetch runs the former fetch loop, for comparison).
 const clientScript = `
 import { readFileSync } from 'node:fs';
-const { urls, clients } = JSON.parse(readFileSync(process.argv[1], 'utf8'));
+import http from 'node:http';
+const { urls, clients, kind } = JSON.parse(readFileSync(process.argv[1], 'utf8'));
+const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+const viaHttp = (url) => new Promise((resolve, reject) => {
+  http.get(url, { agent }, (res) => {
+    res.on('data', () => {});
+    res.on('end', () => resolve(res.statusCode));
+    res.on('error', reject);
+  }).on('error', reject);
+});
+const viaFetch = async (url) => {
+  const response = await fetch(url);
+  await response.arrayBuffer();
+  return response.status;
+};
+const get = kind === 'fetch' ? viaFetch : viaHttp;
 const latencies = [];
 let next = 0;
+const cpu0 = process.cpuUsage();
 const started = performance.now();
 await Promise.all(Array.from({ length: clients }, async () => {
   while (next < urls.length) {
     const url = urls[next++];
     const t = performance.now();
-    const response = await fetch(url);
-    await response.arrayBuffer();
-    if (response.status !== 200) throw new Error('HTTP ' + response.status + ' for ' + url);
+    const status = await get(url);
+    if (status !== 200) throw new Error('HTTP ' + status + ' for ' + url);
     latencies.push(performance.now() - t);
   }
 }));
 const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpu0);
 latencies.sort((a, b) => a - b);
 const q = (p) => Number(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(2));
-console.log(JSON.stringify({ p50: q(0.5), p99: q(0.99), rps: Math.round(latencies.length / seconds) }));
+console.log(JSON.stringify({ p50: q(0.5), p99: q(0.99), rps: Math.round(latencies.length / seconds),
+  clientCpuUs: Math.round((cpu.user + cpu.system) / latencies.length) }));
 `;
+const httpClient = process.env.VT_BENCH_HTTP_CLIENT === 'fetch' ? 'fetch' : 'http';
 
-async function measure(dir: string, url: () => string): Promise<{ p50: number; p99: number; rps: number }> {
+/**
+ * CPU seconds used so far by this process (the server, and PGlite's thread) and by the PostgreSQL
+ * backends connected to this database (Linux /proc/<pid>/stat: utime + stime, in clock ticks of
+ * 1/100 s; proc(5)). Backends on another machine count as nothing.
+ */
+async function cpuSeconds(db: SqlClient | undefined): Promise<{ self: number; db: number }> {
+  const u = process.cpuUsage();
+  let dbTicks = 0;
+  if (db?.engine === 'postgres') {
+    const rows = await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
+    for (const { pid } of rows) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        dbTicks += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        // Not on this machine or gone: counted as nothing.
+      }
+    }
+  }
+  return { self: (u.user + u.system) / 1e6, db: dbTicks / 100 };
+}
+
+type Latency = { p50: number; p99: number; rps: number; cpuUs?: { server: number; db: number; client?: number } };
+
+async function measure(dir: string, url: () => string, monitor?: SqlClient): Promise<Latency> {
   const file = join(dir, 'urls.json');
-  await writeFile(file, JSON.stringify({ clients, urls: Array.from({ length: requestsPerScenario }, url) }));
+  await writeFile(file, JSON.stringify({ clients, kind: httpClient, urls: Array.from({ length: requestsPerScenario }, url) }));
+  const before = await cpuSeconds(monitor);
   const out = await new Promise<string>((resolve, reject) =>
     execFile(process.execPath, ['--input-type=module', '-e', clientScript, file], { maxBuffer: 1 << 20 }, (error, stdout) =>
       error ? reject(error) : resolve(stdout),
     ),
   );
-  return JSON.parse(out) as { p50: number; p99: number; rps: number };
+  const after = await cpuSeconds(monitor);
+  const { clientCpuUs, ...latency } = JSON.parse(out) as Latency & { clientCpuUs: number };
+  const per = (s: number) => Math.round((s * 1e6) / requestsPerScenario);
+  return { ...latency, cpuUs: { server: per(after.self - before.self), db: per(after.db - before.db), client: clientCpuUs } };
 }
 
-type Latency = { p50: number; p99: number; rps: number };
-
 /** In-process: 16 concurrent callers of the repository. */
-async function measureRepo(work: () => Promise<unknown>): Promise<Latency> {
+async function measureRepo(work: () => Promise<unknown>, db: SqlClient): Promise<Latency> {
   const latencies: number[] = [];
   let next = 0;
+  const before = await cpuSeconds(db);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async () => {
@@ -128,17 +185,64 @@ async function measureRepo(work: () => Promise<unknown>): Promise<Latency> {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const after = await cpuSeconds(db);
   latencies.sort((a, b) => a - b);
   const q = (p: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(2));
-  return { p50: q(0.5), p99: q(0.99), rps: Math.round(latencies.length / seconds) };
+  const per = (s: number) => Math.round((s * 1e6) / latencies.length);
+  const cpuUs = { server: per(after.self - before.self), db: per(after.db - before.db) };
+  return { p50: q(0.5), p99: q(0.99), rps: Math.round(latencies.length / seconds), cpuUs };
+}
+
+const keepName = process.env.VT_BENCH_KEEP_DB;
+if (keepName !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(keepName)) throw new Error('VT_BENCH_KEEP_DB: a lower-case SQL identifier');
+
+/** The kept PostgreSQL database (created when missing); dropping it is left to the user. */
+async function keptPostgres(name: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = new pg.Client({ connectionString: postgresAdminUrl });
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(postgresAdminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: async () => undefined };
+}
+
+async function observationCount(db: SqlClient): Promise<number> {
+  const rows = await db.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM fhir_resource WHERE resource_type = 'Observation' AND NOT deleted",
+  );
+  return Number(rows[0]?.n ?? 0);
 }
 
 async function run(engine: 'pglite' | 'postgres') {
-  const dataDir = await mkdtemp(join(tmpdir(), 'vt-bench-fhir-'));
-  const temp = engine === 'postgres' ? await createTemporaryPostgres() : undefined;
+  const dataDir = keepName ? join(tmpdir(), keepName) : await mkdtemp(join(tmpdir(), 'vt-bench-fhir-'));
+  if (keepName) await mkdir(dataDir, { recursive: true });
+  const temp = engine === 'postgres' ? await (keepName ? keptPostgres(keepName) : createTemporaryPostgres()) : undefined;
   try {
-    const db = await openDatabase(temp ? { kind: 'postgres', url: temp.url } : { kind: 'pglite', dataDir });
-    const seedSeconds = await seed(db);
+    let db = await openDatabase(temp ? { kind: 'postgres', url: temp.url } : { kind: 'pglite', dataDir });
+    let seedSeconds = 0;
+    if (!keepName || (await observationCount(db)) !== patients * perPatient) {
+      if (keepName) {
+        // A kept store of another size (or half seeded): start it again empty.
+        await db.close();
+        if (temp) {
+          const admin = new pg.Client({ connectionString: postgresAdminUrl });
+          await admin.connect();
+          await admin.query(`DROP DATABASE IF EXISTS ${keepName} WITH (FORCE)`);
+          await admin.query(`CREATE DATABASE ${keepName}`);
+          await admin.end();
+        } else {
+          await rm(dataDir, { recursive: true, force: true });
+          await mkdir(dataDir, { recursive: true });
+        }
+        db = await openDatabase(temp ? { kind: 'postgres', url: temp.url } : { kind: 'pglite', dataDir });
+      }
+      seedSeconds = await seed(db);
+    }
     const repo = await FhirRepository.open(db);
     let r0 = 7;
     const rand0 = () => {
@@ -146,17 +250,20 @@ async function run(engine: 'pglite' | 'postgres') {
       return r0 / 2_147_483_648;
     };
     const since0 = new Date(endMs - 180 * 86_400_000).toISOString().slice(0, 10);
-    await measureRepo(() => repo.read('Observation', `o-0-${Math.floor(rand0() * perPatient)}`));
-    const repoRead = await measureRepo(() =>
-      repo.read('Observation', `o-${Math.floor(rand0() * patients)}-${Math.floor(rand0() * perPatient)}`),
+    await measureRepo(() => repo.read('Observation', `o-0-${Math.floor(rand0() * perPatient)}`), db);
+    const repoRead = await measureRepo(
+      () => repo.read('Observation', `o-${Math.floor(rand0() * patients)}-${Math.floor(rand0() * perPatient)}`),
+      db,
     );
-    const repoSeries = await measureRepo(() =>
-      repo.search(
-        'Observation',
-        new URLSearchParams(
-          `patient=p${Math.floor(rand0() * patients)}&code=http://loinc.org|8867-4&date=ge${since0}&_sort=-date&_count=50`,
+    const repoSeries = await measureRepo(
+      () =>
+        repo.search(
+          'Observation',
+          new URLSearchParams(
+            `patient=p${Math.floor(rand0() * patients)}&code=http://loinc.org|8867-4&date=ge${since0}&_sort=-date&_count=50`,
+          ),
         ),
-      ),
+      db,
     );
     await repo.close();
     await db.close();
@@ -170,23 +277,30 @@ async function run(engine: 'pglite' | 'postgres') {
     };
     const since = new Date(endMs - 180 * 86_400_000).toISOString().slice(0, 10);
     // Warm-up, then the two scenarios.
+    const monitor = server.context.db;
     await measure(dataDir, () => `${base}/Observation/o-0-${Math.floor(rand() * perPatient)}`);
-    const read = await measure(dataDir, () => `${base}/Observation/o-${Math.floor(rand() * patients)}-${Math.floor(rand() * perPatient)}`);
+    const read = await measure(
+      dataDir,
+      () => `${base}/Observation/o-${Math.floor(rand() * patients)}-${Math.floor(rand() * perPatient)}`,
+      monitor,
+    );
     const series = await measure(
       dataDir,
       () =>
         `${base}/Observation?patient=p${Math.floor(rand() * patients)}&code=http://loinc.org%7C8867-4&date=ge${since}&_sort=-date&_count=50`,
+      monitor,
     );
     await server.stop();
     return {
       observations: patients * perPatient,
+      httpClient,
       seedSeconds: Number(seedSeconds.toFixed(1)),
       repository: { readById: repoRead, patientSeries: repoSeries },
       http: { readById: read, patientSeries: series },
     };
   } finally {
     await temp?.drop();
-    await rm(dataDir, { recursive: true, force: true });
+    if (!keepName) await rm(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -6,6 +6,7 @@ import { type BundleOptions, processBundle } from './bundle-processor.ts';
 import { loadFhirDefinitions } from './fhir-definitions.ts';
 import type { FhirStoreContext } from './fhir-store-context.ts';
 import { indexTables } from './index-insert.ts';
+import { type UpdateOp, writeUnderLock, writeUpdatesPlanned } from './planned-write.ts';
 import { type HistoryEntry, type HistoryQuery, readHistory, readResource, readVersion, streamCurrent, tryRead } from './resource-reads.ts';
 import { type BatchValidator, inlineValidator, precheckFhirResource, validationError } from './resource-validation.ts';
 import { type WriteOp, type WriteResult, writeBatch } from './resource-writer.ts';
@@ -59,16 +60,23 @@ export interface ImportReport {
   readonly rejected: readonly { readonly index: number; readonly error: VitaltwinError }[];
 }
 
-// Re-analyse the index tables after this many new index rows (PGlite has no autovacuum, and the
-// planner needs current statistics to pick the selective condition first).
+// Re-analyse the index tables after this many new index rows, or a tenth of the rows they hold if
+// that is more (as autovacuum's default analyze scale factor does): PGlite has no autovacuum, and
+// the planner needs current statistics to pick the selective condition first.
 const analyzeEveryRows = 50_000;
+const analyzeScaleFactor = 0.1;
 
 /** Batches smaller than this validate on the calling thread. */
 const minPooledBatch = 64;
 
+/** Tables whose planner statistics the repository keeps current. */
+const statisticsTables = ['fhir_resource', ...indexTables];
+
 export class FhirRepository {
   readonly context: FhirStoreContext;
   private rowsSinceAnalyze = 0;
+  private analyzeAfterRows = analyzeEveryRows;
+  private analyzing = false;
 
   private pool: ValidationPool | undefined;
 
@@ -177,15 +185,23 @@ export class FhirRepository {
    * transaction with a handful of statements (see resource-writer.ts). All or nothing.
    */
   async writeTransaction(ops: readonly WriteOp[]): Promise<WriteResult[]> {
+    if (ops.length === 0) return [];
     const writes = ops.filter((op) => op.kind !== 'delete');
     const verdicts = await this.context.validate(writes.map((op) => precheckFhirResource(op.resource)));
     verdicts.forEach((problems, i) => {
       if (problems.length > 0) throw validationError(writes[i]!.resource.resourceType, problems);
     });
-    const checked = ops;
     const nowIso = new Date(this.context.now()).toISOString();
-    const { results, stats } = await guarded(() => this.db.transaction((tx) => writeBatch(tx, this.context.keys, checked, nowIso)));
-    await this.maybeAnalyze(stats.indexRows);
+    // Plain create-or-update writes (score Observations, Subscription status) are planned outside
+    // the transaction, so the database is held for one request only (planned-write.ts).
+    const plain = ops.every((op): op is UpdateOp => op.kind === 'update' && op.ifMatch === undefined);
+    // Otherwise one statement for the whole batch, under lock.
+    const { results, indexRows } = await guarded(() =>
+      plain
+        ? writeUpdatesPlanned(this.db, this.context.keys, ops, nowIso)
+        : writeUnderLock(this.db, this.context.keys, ops, nowIso, ops.length),
+    );
+    await this.maybeAnalyze(indexRows);
     return results;
   }
 
@@ -249,13 +265,41 @@ export class FhirRepository {
   async analyze(): Promise<void> {
     // One table at a time: on PGlite's single connection, the queries of monitoring and of HTTP
     // clients then run between them instead of waiting for all (100–200 ms under device load).
-    for (const table of ['fhir_resource', ...indexTables]) await guarded(() => this.db.exec(`ANALYZE ${table}`));
-    this.rowsSinceAnalyze = 0;
+    for (const table of statisticsTables) await guarded(() => this.db.exec(`ANALYZE ${table}`));
+    await this.rearmAnalyze();
   }
 
   private async maybeAnalyze(rows: number): Promise<void> {
     this.rowsSinceAnalyze += rows;
-    if (this.rowsSinceAnalyze >= analyzeEveryRows) await this.analyze();
+    if (this.rowsSinceAnalyze < this.analyzeAfterRows || this.analyzing) return;
+    this.analyzing = true;
+    try {
+      // A column at a time: each statement then holds PGlite's single connection for a few
+      // milliseconds, not the 40–80 ms of a whole index table, so device batches queued meanwhile
+      // are not held up (alert latency). Costs more in total, as each column samples the table.
+      for (const table of statisticsTables) {
+        const columns = await this.db.query<{ name: string }>(
+          `SELECT attname AS name FROM pg_attribute
+            WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped AND COALESCE(attstattarget, -1) <> 0
+            ORDER BY attnum`,
+          [table],
+        );
+        for (const c of columns) await guarded(() => this.db.exec(`ANALYZE ${table} (${c.name})`));
+      }
+      await this.rearmAnalyze();
+    } finally {
+      this.analyzing = false;
+    }
+  }
+
+  /** The next re-analyse comes after analyzeEveryRows new index rows, or a tenth of those stored. */
+  private async rearmAnalyze(): Promise<void> {
+    const rows = await this.db.query<{ n: number | string | null }>(
+      `SELECT sum(GREATEST(reltuples, 0))::float8 AS n FROM pg_class WHERE oid = ANY($1::regclass[])`,
+      [indexTables],
+    );
+    this.rowsSinceAnalyze = 0;
+    this.analyzeAfterRows = Math.max(analyzeEveryRows, analyzeScaleFactor * Number(rows[0]?.n ?? 0));
   }
 
   private async write<T>(work: (ctx: WriteContext) => Promise<T>): Promise<T> {

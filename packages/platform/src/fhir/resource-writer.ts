@@ -61,15 +61,7 @@ export async function writeBatch(
   lastUpdated: string,
 ): Promise<{ results: WriteResult[]; stats: BatchWriteStats }> {
   if (ops.length === 0) return { results: [], stats: { indexRows: 0 } };
-  const ident = (op: WriteOp) =>
-    op.kind === 'delete' ? { type: op.resourceType, id: op.id } : { type: op.resource.resourceType, id: op.resource.id };
-  const seen = new Set<string>();
-  for (const op of ops) {
-    const { type, id } = ident(op);
-    const k = `${type}/${id}`;
-    if (seen.has(k)) throw new VitaltwinError('VT_ERR_INVALID_INPUT', `${k} is written more than once in one batch`);
-    seen.add(k);
-  }
+  requireWrittenOnce(ops);
   // Current versions of what exists (locked), and a row key for each write that may create.
   const { existing, reserved } = await lookupAndReserve(tx, ops, ops.map(ident));
   const planned: Planned[] = [];
@@ -88,41 +80,101 @@ export async function writeBatch(
       results.push({ resourceType: type, id, versionId: current?.version_id ?? 0, lastUpdated, outcome: 'not-found' });
       continue;
     }
-    const versionId = (current?.version_id ?? 0) + 1;
-    const p: Planned = {
-      op,
-      type,
-      id,
-      rid: current?.rid ?? reserved.get(n) ?? 0,
-      isNew: current === undefined,
-      versionId,
-      deleted: op.kind === 'delete',
-      method: op.kind === 'create' ? 'POST' : op.kind === 'delete' ? 'DELETE' : (op.method ?? 'PUT'),
-    };
-    if (op.kind !== 'delete') {
-      const resource = presentable({
-        ...op.resource,
-        meta: { ...op.resource.meta, versionId: String(versionId), lastUpdated },
-      } as Resource);
-      p.resource = resource;
-      const model = searchModel(type);
-      if (!model) throw new VitaltwinError('VT_ERR_INVALID_INPUT', `unknown resource type ${type}`);
-      p.index = extractIndex(resource, model);
-    }
+    const p = planWrite(op, type, id, current?.rid ?? reserved.get(n) ?? 0, current, lastUpdated);
     planned.push(p);
-    results.push({
-      resourceType: type,
-      id,
-      versionId,
-      lastUpdated,
-      outcome: op.kind === 'delete' ? 'deleted' : live ? 'updated' : 'created',
-      ...(p.resource ? { resource: p.resource } : {}),
-    });
+    results.push(resultOf(p, live, lastUpdated));
   }
   if (planned.length === 0) return { results, stats: { indexRows: 0 } };
   const statement = indexInsertStatement(planned, keys, lastUpdated);
   await tx.query(statement.sql, statement.params);
   return { results, stats: { indexRows: statement.indexRows } };
+}
+
+/** The resource a write is about. */
+const ident = (op: WriteOp) =>
+  op.kind === 'delete' ? { type: op.resourceType, id: op.id } : { type: op.resource.resourceType, id: op.resource.id };
+
+/** A batch writes each resource at most once (which of two writes should win is not for it to guess). */
+export function requireWrittenOnce(ops: readonly WriteOp[]): void {
+  const seen = new Set<string>();
+  for (const op of ops) {
+    const { type, id } = ident(op);
+    const k = `${type}/${id}`;
+    if (seen.has(k)) throw new VitaltwinError('VT_ERR_INVALID_INPUT', `${k} is written more than once in one batch`);
+    seen.add(k);
+  }
+}
+
+/** The planned write of `op` over the row `current` (undefined: there is none) under row key `rid`. */
+function planWrite(op: WriteOp, type: string, id: string, rid: number, current: Existing | undefined, lastUpdated: string): Planned {
+  const versionId = (current?.version_id ?? 0) + 1;
+  const p: Planned = {
+    op,
+    type,
+    id,
+    rid,
+    isNew: current === undefined,
+    versionId,
+    deleted: op.kind === 'delete',
+    method: op.kind === 'create' ? 'POST' : op.kind === 'delete' ? 'DELETE' : (op.method ?? 'PUT'),
+  };
+  if (op.kind !== 'delete') {
+    const resource = presentable({
+      ...op.resource,
+      meta: { ...op.resource.meta, versionId: String(versionId), lastUpdated },
+    } as Resource);
+    p.resource = resource;
+    const model = searchModel(type);
+    if (!model) throw new VitaltwinError('VT_ERR_INVALID_INPUT', `unknown resource type ${type}`);
+    p.index = extractIndex(resource, model);
+  }
+  return p;
+}
+
+function resultOf(p: Planned, live: boolean, lastUpdated: string): WriteResult {
+  return {
+    resourceType: p.type,
+    id: p.id,
+    versionId: p.versionId,
+    lastUpdated,
+    outcome: p.deleted ? 'deleted' : live ? 'updated' : 'created',
+    ...(p.resource ? { resource: p.resource } : {}),
+  };
+}
+
+/** What a write planned ahead assumes about the stored row: its key, and its live version (0: none). */
+export interface AssumedRow {
+  readonly rid: number;
+  readonly versionId: number;
+}
+
+/**
+ * The write of a batch of updates (create-or-replace, as an import does) planned from rows read
+ * before the transaction instead of inside it, so the whole batch is one statement with no round
+ * trip before it: `assumed` holds each resource's row key and live version as read then, or a
+ * reserved key and version 0 for one that did not exist. Should the store have changed since, the
+ * statement fails with a unique violation (SQLSTATE 23505) and changes nothing: a create finds the
+ * resource's primary key taken, an update finds its new version's history row already written
+ * (the primary keys of fhir_resource and fhir_resource_version). The caller then writes the batch
+ * with writeBatch, which reads the rows under lock.
+ */
+export function assumedWriteStatement(
+  keys: SearchIndexKeys,
+  ops: readonly Extract<WriteOp, { kind: 'update' }>[],
+  assumed: readonly AssumedRow[],
+  lastUpdated: string,
+): { sql: string; params: unknown[]; results: WriteResult[]; indexRows: number } {
+  const planned: Planned[] = [];
+  const results: WriteResult[] = [];
+  ops.forEach((op, n) => {
+    const row = assumed[n]!;
+    const current = row.versionId > 0 ? { rid: row.rid, version_id: row.versionId, deleted: false } : undefined;
+    const p = planWrite(op, op.resource.resourceType, op.resource.id, row.rid, current, lastUpdated);
+    planned.push(p);
+    results.push(resultOf(p, current !== undefined, lastUpdated));
+  });
+  const statement = indexInsertStatement(planned, keys, lastUpdated);
+  return { sql: statement.sql, params: statement.params, results, indexRows: statement.indexRows };
 }
 
 /**

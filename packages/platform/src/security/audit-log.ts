@@ -35,7 +35,25 @@ export interface AuditRowContent {
 }
 
 export function chainHash(prevHash: string, row: AuditRowContent): string {
-  return createHash('sha256').update(prevHash, 'utf8').update(canonicalJson(row), 'utf8').digest('hex');
+  return hashAfter(prevHash, canonicalJson(row));
+}
+
+function hashAfter(prevHash: string, canonicalRow: string): string {
+  return createHash('sha256').update(prevHash, 'utf8').update(canonicalRow, 'utf8').digest('hex');
+}
+
+const nullable = (text: string | null) => (text === null ? 'null' : JSON.stringify(text));
+
+/**
+ * canonicalJson(row) given the canonical JSON of its content, which the insert stores as well:
+ * the members of AuditRowContent in code-unit order, each always present (null, never undefined).
+ */
+export function canonicalRowJson(row: AuditRowContent, canonicalContent: string): string {
+  return (
+    `{"action":${JSON.stringify(row.action)},"actor":${JSON.stringify(row.actor)},"content":${canonicalContent},` +
+    `"entity":${nullable(row.entity)},"outcome":${JSON.stringify(row.outcome)},"patient_id":${nullable(row.patient_id)},` +
+    `"recorded":${JSON.stringify(row.recorded)},"source":${nullable(row.source)}}`
+  );
 }
 
 /**
@@ -214,21 +232,12 @@ export class AuditLog {
     const params: unknown[] = [];
     const values: string[] = [];
     for (const row of rows) {
-      const hash = chainHash(prev, row);
+      // One serialisation of the content serves both the hash and the jsonb column.
+      const content = canonicalJson(row.content);
+      const hash = hashAfter(prev, canonicalRowJson(row, content));
       const n = params.length;
       values.push(`($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8}, $${n + 9}, $${n + 10})`);
-      params.push(
-        row.recorded,
-        row.actor,
-        row.action,
-        row.entity,
-        row.patient_id,
-        row.outcome,
-        row.source,
-        JSON.stringify(row.content),
-        prev,
-        hash,
-      );
+      params.push(row.recorded, row.actor, row.action, row.entity, row.patient_id, row.outcome, row.source, content, prev, hash);
       prev = hash;
     }
     // Identity values are drawn in VALUES order, so seq order is chain order.

@@ -64,10 +64,24 @@ describe('PGlite on a worker thread', () => {
       { copy: { table: 'kv', columns: ['k', 'n'], data: 's1,9\n' } },
     ]);
     const next = db.transactionScript([{ sql: "INSERT INTO kv VALUES ('s4', 4)" }]);
-    const after = db.query<{ k: string }>("SELECT k FROM kv WHERE k LIKE 's_' ORDER BY k");
     await expect(failing).rejects.toMatchObject({ code: '23505' });
     await next;
-    expect((await after).map((r) => r.k)).toEqual(['s1', 's2', 's4']);
+    const after = await db.query<{ k: string }>("SELECT k FROM kv WHERE k LIKE 's_' ORDER BY k");
+    expect(after.map((r) => r.k)).toEqual(['s1', 's2', 's4']);
+  });
+
+  it('runs a query sent while bulk scripts are queued before those not yet started', async () => {
+    await db.exec('CREATE TABLE bulk_rows (n integer)');
+    const finished: string[] = [];
+    const script = (name: string) =>
+      db.transactionScript([{ sql: 'INSERT INTO bulk_rows SELECT generate_series(1, 200000)' }]).then(() => finished.push(name));
+    const scripts = [script('script 1'), script('script 2'), script('script 3')];
+    const query = db.query<{ one: number }>('SELECT 1 AS one').then(() => finished.push('query'));
+    await Promise.all([...scripts, query]);
+    // The first script may have started before the query arrived; the last cannot have.
+    expect(finished.indexOf('query')).toBeLessThan(finished.indexOf('script 3'));
+    expect(finished.filter((f) => f.startsWith('script'))).toEqual(['script 1', 'script 2', 'script 3']);
+    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM bulk_rows'))[0]?.n).toBe(600000);
   });
 
   it('keeps statements from outside a transaction out of it until it ends', async () => {

@@ -2,7 +2,7 @@
 // on purpose: a worker thread does not inherit the TypeScript loader that `tsx/esm/api` register()
 // installs on the main thread (Node docs, module.register: hooks run per thread), nor vitest's.
 //
-// Requests arrive in order and run one at a time: {id, op, ...} → {id, rows} or {id, error}.
+// Requests run one at a time, in two lanes (below): {id, op, ...} → {id, rows} or {id, error}.
 // Transactions are BEGIN/COMMIT statements sent by the client, which serialises them. A `quiet`
 // request (BEGIN, SAVEPOINT, RELEASE inside a transaction) gets no answer, which saves a round trip
 // between the threads; if it fails, the next request of the transaction fails with its error instead
@@ -28,7 +28,6 @@ const opening = (dataDir === undefined ? PGlite.create() : PGlite.create({ dataD
   await db.exec('SET wal_init_zero = off');
   return db;
 });
-let queue = Promise.resolve();
 /** The error of a quiet request, for the next request. */
 let deferred;
 
@@ -96,6 +95,61 @@ async function answer(request) {
   }
 }
 
+// Two lanes. Bulk writes (transaction scripts and COPY: device batches, import units) wait while
+// interactive requests (queries and statements) run first: a monitoring or FHIR query then waits
+// for at most the bulk request already running, not for every batch queued before it
+// (publish→alert latency under device load). Requests keep their order within a lane. While an
+// interactive transaction is open, only its own requests run, in the order they arrived: the
+// client posts nothing else while a transaction holds the connection, so those are the requests
+// that arrived after its BEGIN (a COPY inside it included). After `interactiveBurst` interactive
+// requests in a row, a waiting bulk request runs, so neither lane starves the other.
+const interactive = [];
+const bulk = [];
+const interactiveBurst = 8;
+let arrivals = 0;
+/** Arrival number of the BEGIN of the open interactive transaction, or undefined. */
+let transactionFrom;
+let burst = 0;
+let pumping = false;
+
+const isBulk = (request) => request.op === 'script' || request.op === 'copy' || request.op === 'close';
+
+function nextRequest() {
+  if (transactionFrom !== undefined) {
+    const at = bulk.findIndex((r) => r.arrival > transactionFrom);
+    if (at >= 0 && (interactive.length === 0 || bulk[at].arrival < interactive[0].arrival)) return bulk.splice(at, 1)[0];
+    return interactive.shift();
+  }
+  if (bulk.length > 0 && (interactive.length === 0 || burst >= interactiveBurst)) {
+    burst = 0;
+    return bulk.shift();
+  }
+  if (interactive.length === 0) return undefined;
+  if (bulk.length > 0) burst++;
+  return interactive.shift();
+}
+
+async function pump() {
+  if (pumping) return;
+  pumping = true;
+  try {
+    for (;;) {
+      // Let the messages that arrived while the last request ran join their lanes first (a
+      // request runs without yielding to the event loop, which delivers them).
+      await new Promise((resolve) => setImmediate(resolve));
+      const request = nextRequest();
+      if (request === undefined) break;
+      if (request.op === 'query' && /^\s*BEGIN\b/i.test(request.sql)) transactionFrom = request.arrival;
+      else if (request.op === 'query' && /^\s*(?:COMMIT|ROLLBACK|END)\b/i.test(request.sql)) transactionFrom = undefined;
+      await answer(request);
+    }
+  } finally {
+    pumping = false;
+  }
+}
+
 port.on('message', (request) => {
-  queue = queue.then(() => answer(request));
+  request.arrival = ++arrivals;
+  (isBulk(request) ? bulk : interactive).push(request);
+  void pump();
 });

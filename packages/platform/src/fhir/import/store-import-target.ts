@@ -1,10 +1,10 @@
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { ProblemDetail } from '@vitaltwin/core';
-import { binaryArray } from '../../store/binary-array-param.ts';
 import { findMatches } from '../conditional-match.ts';
 import type { FhirRepository } from '../fhir-repository.ts';
+import { lookupPlannedRows, type UpdateOp, writePlannedScript, writeUnderLock } from '../planned-write.ts';
 import { inlineValidator } from '../resource-validation.ts';
-import { type WriteOp, writeBatch } from '../resource-writer.ts';
+import type { AssumedRow } from '../resource-writer.ts';
 import { guarded } from '../storage-errors.ts';
 import { defaultPoolSize, ValidationPool } from '../validation-pool.ts';
 import type { ImportItem } from './import-item.ts';
@@ -16,6 +16,13 @@ import type { ImportTarget, TargetWriteResult } from './import-target.ts';
  * resources, one database transaction per unit (a Bundle file is all or nothing). Validation runs
  * in worker threads, started with the target so that their definitions load while files are read;
  * the pipeline validates unit k+1 there while unit k is written here.
+ *
+ * A unit's write is planned from the rows `current()` read while the unit was staged (row keys and
+ * live versions, with row keys reserved for new resources), so it reaches the database as one
+ * request (a transaction script) with no lookup before it: on PGlite's single thread the next
+ * unit's script then queues right behind it, and the database never waits for this thread. If
+ * the store changed in between, the script fails on a primary key and the unit is written again
+ * the ordinary way (planned-write.ts).
  */
 export interface StoreImportTargetOptions {
   /** Validator worker threads (default: the repository's default pool size; 0 validates inline). */
@@ -30,10 +37,20 @@ export interface StoreImportTargetOptions {
   readonly baseUrl?: string;
 }
 
+/** Lookups a planned row outlives (the pipeline stages a few units ahead of the one it writes). */
+const keptLookups = 8;
+
 export class StoreImportTarget implements ImportTarget {
   private readonly pool: ValidationPool | undefined;
   private readonly batchSize: number;
   private wrote = false;
+  /**
+   * Row key and live version of each resource `current()` looked up, until it is written, tagged
+   * with the lookup's number: rows of resources never written (unchanged) are dropped a few lookups
+   * later. A row missing when its unit is written only means the ordinary write path.
+   */
+  private readonly rows = new Map<string, AssumedRow & { readonly lookup: number }>();
+  private lookups = 0;
   /** Fraction of each unit validated on this thread (see validationWaited). */
   private mainShare: number;
 
@@ -54,20 +71,16 @@ export class StoreImportTarget implements ImportTarget {
 
   async current(keys: readonly { type: string; id: string }[]): Promise<Map<string, Resource>> {
     const out = new Map<string, Resource>();
-    for (let start = 0; start < keys.length; start += this.batchSize) {
-      const part = keys.slice(start, start + this.batchSize);
-      const types = part.map((k) => k.type);
-      const ids = part.map((k) => k.id);
-      const rows = await guarded(() =>
-        this.repo.context.db.query<{ resource_type: string; id: string; content: Resource | string }>(
-          `SELECT r.resource_type, r.id, r.content FROM fhir_resource r
-             JOIN unnest($1::text[], $2::text[]) AS k(t, i) ON r.resource_type = k.t AND r.id = k.i
-            WHERE NOT r.deleted`,
-          [binaryArray('text', types), binaryArray('text', ids)],
-        ),
-      );
-      for (const r of rows) out.set(`${r.resource_type}/${r.id}`, typeof r.content === 'string' ? JSON.parse(r.content) : r.content);
-    }
+    const lookup = ++this.lookups;
+    for (const [key, row] of this.rows) if (row.lookup < lookup - keptLookups) this.rows.delete(key);
+    // A resource that does not exist gets a row key now, for the write planned ahead (see write).
+    const { rows, contents } = await guarded(() => lookupPlannedRows(this.repo.context.db, keys, true, this.batchSize));
+    keys.forEach((k, i) => {
+      const key = `${k.type}/${k.id}`;
+      this.rows.set(key, { ...rows[i]!, lookup });
+      const content = contents[i];
+      if (content !== undefined) out.set(key, content);
+    });
     return out;
   }
 
@@ -94,22 +107,20 @@ export class StoreImportTarget implements ImportTarget {
 
   async write(items: readonly ImportItem[]): Promise<TargetWriteResult> {
     if (items.length === 0) return { outcomes: [], problems: [] };
-    const ops: WriteOp[] = items.map((i) => ({ kind: 'update', resource: i.resource }));
     const nowIso = new Date(this.repo.context.now()).toISOString();
     const keys = this.repo.context.keys;
+    const db = this.repo.context.db;
+    const ops: UpdateOp[] = items.map((i) => ({ kind: 'update', resource: i.resource }));
+    const assumed = items.map((i) => this.rows.get(`${i.resourceType}/${i.id}`));
+    for (const i of items) this.rows.delete(`${i.resourceType}/${i.id}`);
     // One transaction for the unit: a Bundle file is written completely or not at all.
-    const outcomes = await guarded(() =>
-      this.repo.context.db.transaction(async (tx) => {
-        const out: ('created' | 'updated')[] = [];
-        for (let start = 0; start < ops.length; start += this.batchSize) {
-          const { results } = await writeBatch(tx, keys, ops.slice(start, start + this.batchSize), nowIso);
-          for (const r of results) out.push(r.outcome === 'created' ? 'created' : 'updated');
-        }
-        return out;
-      }),
+    const written = await guarded(
+      async () =>
+        (assumed.every((a) => a !== undefined) ? await writePlannedScript(db, keys, ops, assumed, nowIso, this.batchSize) : undefined) ??
+        (await writeUnderLock(db, keys, ops, nowIso, this.batchSize)),
     );
     this.wrote = true;
-    return { outcomes, problems: [] };
+    return { outcomes: written.results.map((r) => (r.outcome === 'created' ? 'created' : 'updated')), problems: [] };
   }
 
   async transaction(bundle: unknown): Promise<{ created: number; updated: number; byType: Record<string, number> }> {
