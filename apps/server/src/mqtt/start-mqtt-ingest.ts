@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { type Logger, VitaltwinError } from '@vitaltwin/core';
 import { createIngestBroker, type IngestBrokerHooks, type IngestPipeline, MqttIngestConsumer, redactUrl } from '@vitaltwin/platform';
 import type { ServerConfig } from '../config/server-config.ts';
@@ -35,7 +35,7 @@ export async function startMqttIngest(
     return { mode: 'external', url: redactUrl(config.mqttUrl), stop: () => consumer.stop() };
   }
   const broker = await createIngestBroker(pipeline, { logger, ...(options.brokerHooks ? { hooks: options.brokerHooks } : {}) });
-  const server = createServer(broker.handle);
+  const server = mqttSocketServer(broker.handle);
   try {
     await listen(server, config.host, config.mqttPort);
   } catch (error) {
@@ -82,4 +82,20 @@ function listen(server: Server, host: string, port: number): Promise<void> {
       resolve();
     });
   });
+}
+
+/**
+ * Bytes a device connection's socket buffers while the broker is busy with what it read before.
+ * aedes reads a connection's next chunk only once every packet of the current one is handled, and
+ * the ingest hook holds a QoS 1 packet until its batch has committed, so one connection has at most
+ * one socket read of messages in flight. With Node's default (16 KiB) a read carries what one or two
+ * 64 KiB socket reads brought, about 80 messages of 10 readings, so a gateway or multiplexing
+ * publisher waited on one commit per 80 messages; 512 KiB lets a read carry several hundred
+ * (mqtt-socket-server.int.test.ts). Idle connections buffer nothing: memory is spent under load only.
+ */
+export const mqttSocketHighWaterMark = 512 * 1024;
+
+/** The TCP server for MQTT connections, handing each socket to `handle` (the broker). */
+export function mqttSocketServer(handle: (socket: Socket) => void): Server {
+  return createServer({ highWaterMark: mqttSocketHighWaterMark }, handle);
 }

@@ -41,6 +41,32 @@ describe('IngestBatcher (group commit)', () => {
     expect(order).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
 
+  it('while a batch is in flight, messages submitted in one turn form one further batch, not one of the first and one of the rest', async () => {
+    const sizes: number[] = [];
+    let release: () => void = () => undefined;
+    const first = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const batcher = new IngestBatcher(
+      async (entries) => {
+        sizes.push(entries.length);
+        if (sizes.length === 1) await first;
+        return ok(entries);
+      },
+      { maxBatchReadings: 1000, lingerMs: 2, concurrency: 2, onCommitted: () => undefined, onFailure: () => undefined },
+    );
+    const all = [batcher.submit(entry(1))];
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(sizes).toEqual([1]);
+    // One socket read's worth of messages, handed over one by one in the same turn.
+    for (let i = 0; i < 30; i++) all.push(batcher.submit(entry(1)));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sizes).toEqual([1, 30]);
+    release();
+    await Promise.all(all);
+    expect(sizes).toEqual([1, 30]);
+  });
+
   it('caps a batch at maxBatchReadings without splitting a message, and accumulates the next batch while one is written', async () => {
     const sizes: number[] = [];
     let release: () => void = () => undefined;

@@ -60,6 +60,7 @@ export class IngestBatcher {
   private active = 0;
   private settled: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private idleWaiters: (() => void)[] = [];
   private readonly concurrency: number;
 
@@ -95,11 +96,25 @@ export class IngestBatcher {
 
   private kick(): void {
     if (this.active >= this.concurrency || this.queue.length === 0) return;
-    // Under load (a batch in flight) or with a full batch waiting, no need to wait for company.
-    if (this.active > 0 || this.queuedReadings >= this.options.maxBatchReadings || this.options.lingerMs <= 0) {
+    // A full batch waiting, or no linger: write now.
+    if (this.queuedReadings >= this.options.maxBatchReadings || this.options.lingerMs <= 0) {
       if (this.timer !== undefined) clearTimeout(this.timer);
       this.timer = undefined;
       this.launch();
+      return;
+    }
+    // Under load (a batch in flight, so the database is busy anyway): write at the end of this turn
+    // of the event loop, so the messages of one socket read (the broker hands them over one by one
+    // in the same turn) form one batch rather than a batch of the first and another of the rest.
+    if (this.active > 0) {
+      if (this.immediate === undefined) {
+        if (this.timer !== undefined) clearTimeout(this.timer);
+        this.timer = undefined;
+        this.immediate = setImmediate(() => {
+          this.immediate = undefined;
+          this.launch();
+        });
+      }
       return;
     }
     this.timer ??= setTimeout(() => {
