@@ -35,9 +35,7 @@ async function commitRounds(makeServer: (handle: Aedes['handle']) => Server, mes
   try {
     const sample = `{"code":"8867-4","value":72,"unit":"/min","time":"2026-11-21T10:00:00.000Z"}`;
     const payload = `{"samples":[${Array.from({ length: 10 }, () => sample).join(',')}]}`;
-    await Promise.all(
-      Array.from({ length: messages }, () => client.publishAsync('vitaltwin/devices/gw-1/readings', payload, { qos: 1 })),
-    );
+    await Promise.all(Array.from({ length: messages }, () => client.publishAsync('vitaltwin/devices/gw-1/readings', payload, { qos: 1 })));
     return rounds;
   } finally {
     clearInterval(committer);
