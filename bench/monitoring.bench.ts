@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { news2Observation, scoreNews2 } from '@vitaltwin/core';
 import {
@@ -177,14 +178,19 @@ async function publishToAlert(rate: number, seconds: number, devices: number, se
   child.stdout.on('data', (chunk: Buffer) => {
     out += chunk.toString();
   });
+  // The server's event-loop delay over the measuring window: every database reply and every
+  // socket read waits at most this long for the main thread.
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   setTimeout(
     () => {
       measureFrom = wallMs();
+      loopDelay.enable();
     },
     warmupS * 1000 + 1500,
   ).unref(); // the child needs ~1.5 s to start
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   if (code !== 0) throw new Error(`publisher exited with ${code}`);
+  loopDelay.disable();
   const report = JSON.parse(out.trim().split('\n').at(-1) as string) as { published: number; acked: number; seconds: number };
   await server.context.ingest.flush();
   await server.context.monitoring.monitor.idle();
@@ -208,6 +214,11 @@ async function publishToAlert(rate: number, seconds: number, devices: number, se
     monitorBusyShare: round1(m.busyMs / (report.seconds * 1000), 2),
     scoreSetsStored: server.context.monitoring.scores.stored,
     scoreSetsThrottled: server.context.monitoring.scores.throttled,
+    eventLoopDelayMs: {
+      p50: round1(loopDelay.percentile(50) / 1e6),
+      p99: round1(loopDelay.percentile(99) / 1e6),
+      max: round1(loopDelay.max / 1e6),
+    },
   };
   phase('publisher done');
   await server.stop();

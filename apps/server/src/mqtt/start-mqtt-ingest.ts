@@ -90,10 +90,12 @@ function listen(server: Server, host: string, port: number): Promise<void> {
  * the ingest hook holds a QoS 1 packet until its batch has committed, so one connection has at most
  * one socket read of messages in flight. With Node's default (16 KiB) a read carries what one or two
  * 64 KiB socket reads brought, about 80 messages of 10 readings, so a gateway or multiplexing
- * publisher waited on one commit per 80 messages; 512 KiB lets a read carry several hundred
- * (mqtt-socket-server.int.test.ts). Idle connections buffer nothing: memory is spent under load only.
+ * publisher waited on one commit per 80 messages. 256 KiB lets a read carry about 300 (ingest of
+ * 10-reading messages in bench/ingest-mqtt.bench.ts: 4,400–5,200 → 8,000–8,200 msg/s on the same
+ * machine); 512 KiB was no faster and doubled the main thread's longest stalls (one read is handled
+ * in one turn of the event loop), which delayed alerts. Idle connections buffer nothing.
  */
-export const mqttSocketHighWaterMark = 512 * 1024;
+export const mqttSocketHighWaterMark = 256 * 1024;
 
 /** The TCP server for MQTT connections, handing each socket to `handle` (the broker). */
 export function mqttSocketServer(handle: (socket: Socket) => void): Server {
