@@ -148,6 +148,55 @@ describe.each(engines.map((e) => [e.name, e] as [string, TestEngine]))('AlertSto
     expect(final).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'nurse-3', occurrences: 6, revision: 7 });
   });
 
+  it('as the sole writer, reads only keys with an unresolved alert, and follows every change it writes', async () => {
+    const statements: string[] = [];
+    // A view of the same database that records what the store sends (a client of its own, so the
+    // store's set of unresolved keys starts empty and is loaded from what earlier tests left).
+    const counted = new Proxy(db, {
+      get(target, prop, receiver) {
+        if (prop === 'query')
+          return (sql: string, ...rest: unknown[]) => {
+            statements.push(sql.trim().split(/\s+/)[0] as string);
+            return (target.query as (...a: unknown[]) => unknown)(sql, ...rest);
+          };
+        const value = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as SqlClient;
+    const sole = new AlertStore(counted, { nowMs: () => clock, newId: () => `a${++ids}`, updateRefreshMs: 0, soleWriter: true });
+    const clears = Array.from({ length: 50 }, (_, i) => clear(`r${i}`, 'news2', t0));
+    expect(await sole.apply(clears)).toEqual([]);
+    expect(statements).toEqual(['SELECT']); // loading the set, once
+    statements.length = 0;
+    expect(await sole.apply(clears)).toEqual([]);
+    expect(statements).toEqual([]); // nothing to read, nothing to write
+    const [opened] = await sole.apply([...clears, fire('r7', 'news2', 'high', t0)]);
+    expect(opened?.transition).toBe('opened');
+    expect(statements).toEqual(['INSERT']); // a new key: no alert to read
+    statements.length = 0;
+    const [resolved] = await sole.apply(clears);
+    expect(resolved).toMatchObject({ transition: 'resolved', alert: { id: opened?.alert.id } });
+    expect(statements).toEqual(['SELECT', 'UPDATE']); // r7's row only
+    statements.length = 0;
+    const [again] = await sole.apply([fire('r7', 'news2', 'high', t0 + min)]);
+    await sole.resolve(again?.alert.id as string, 'nurse-9', t0 + 2 * min);
+    statements.length = 0;
+    expect(await sole.apply(clears)).toEqual([]);
+    expect(statements).toEqual([]); // resolved by hand: the key is free again
+    // A store that is not the sole writer reads every key, every time.
+    const shared = new AlertStore(counted, { nowMs: () => clock, updateRefreshMs: 0, soleWriter: false });
+    expect(await shared.apply(clears)).toEqual([]);
+    expect(statements).toEqual(['SELECT']);
+  });
+
+  it('as the sole writer, still resolves an alert another store on the same client opened', async () => {
+    const a = store();
+    const b = store();
+    const [opened] = await a.apply([fire('r60', 'glucose-low', 'critical', t0)]);
+    const [resolved] = await b.apply([clear('r60', 'glucose-low', t0 + min)]);
+    expect(resolved).toMatchObject({ transition: 'resolved', alert: { id: opened?.alert.id, status: 'resolved' } });
+  });
+
   it('lists by patient, status, kind and change time, newest opened first, with a keyset cursor', async () => {
     const s = store();
     clock = t0 + 60 * min;

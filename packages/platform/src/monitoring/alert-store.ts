@@ -12,6 +12,7 @@ import {
 import type { SqlClient, SqlQueryable } from '../store/sql-client.ts';
 import { type AlertChange, type AlertRecord, type AlertRow, alertColumns, alertFromRow } from './alert-record.ts';
 import { type AlertWrite, planAlertWrites } from './alert-write-plan.ts';
+import { UnresolvedAlertKeys } from './unresolved-alert-keys.ts';
 
 /**
  * Alerts in SQL (table `alert`), driven by the pure lifecycle reducer of @vitaltwin/core:
@@ -24,7 +25,9 @@ import { type AlertWrite, planAlertWrites } from './alert-write-plan.ts';
  * applies its events again inside a transaction that locks the alert row (`FOR UPDATE`), so
  * retries serialise instead of colliding again; manual actions always take that path. The SQL is the same on
  * PGlite and PostgreSQL. A batch of rule outcomes costs one read plus at most one INSERT and one
- * UPDATE statement, whatever the number of alerts.
+ * UPDATE statement, whatever the number of alerts; as the database's sole writer (PGlite) the read
+ * covers only the keys that have an unresolved alert, and is skipped when none do
+ * (unresolved-alert-keys.ts).
  */
 export interface AlertStoreOptions {
   /** Wall clock for `changed_at` (default Date.now). */
@@ -37,6 +40,12 @@ export interface AlertStoreOptions {
    */
   readonly updateRefreshMs?: number;
   readonly maxAttempts?: number;
+  /**
+   * Keep the unresolved alerts' keys in memory (unresolved-alert-keys.ts) and read only those rows
+   * per round. Only for a database no other process writes: the default is on for PGlite, off for
+   * PostgreSQL, which several server processes may share.
+   */
+  readonly soleWriter?: boolean;
 }
 
 export interface AlertQuery {
@@ -62,6 +71,7 @@ export class AlertStore {
   private readonly newId: () => string;
   private readonly refreshMs: number;
   private readonly maxAttempts: number;
+  private readonly unresolved: UnresolvedAlertKeys | undefined;
 
   constructor(
     private readonly db: SqlClient,
@@ -71,6 +81,7 @@ export class AlertStore {
     this.newId = options.newId ?? randomUUID;
     this.refreshMs = options.updateRefreshMs ?? 60_000;
     this.maxAttempts = options.maxAttempts ?? 5;
+    this.unresolved = (options.soleWriter ?? db.engine === 'pglite') ? UnresolvedAlertKeys.for(db) : undefined;
   }
 
   /** Applies rule outcomes (indeterminate ones are skipped) and returns what was written, in order. */
@@ -85,13 +96,31 @@ export class AlertStore {
       else byKey.set(key, [event]);
     }
     if (byKey.size === 0) return [];
-    const active = await this.activeByKeys([...byKey.keys()]);
-    const writes: AlertWrite[] = [];
-    for (const [key, events] of byKey) writes.push(...planAlertWrites(active.get(key) ?? null, events, this.refreshMs));
-    if (writes.length === 0) return [];
-    const { changes, failedKeys } = await this.write(this.db, writes);
-    for (const key of failedKeys) changes.push(...(await this.retryKey(key, byKey.get(key) ?? [])));
-    return changes;
+    return this.tracked(async () => {
+      // Sole writer: a key without an unresolved alert has nothing to read (no alert, or resolved).
+      const unresolved = await this.unresolved?.ready();
+      const keys = unresolved ? [...byKey.keys()].filter((k) => unresolved.has(k)) : [...byKey.keys()];
+      const active = await this.activeByKeys(keys);
+      const writes: AlertWrite[] = [];
+      for (const [key, events] of byKey) writes.push(...planAlertWrites(active.get(key) ?? null, events, this.refreshMs));
+      if (writes.length === 0) return [];
+      const { changes, failedKeys } = await this.write(this.db, writes);
+      for (const key of failedKeys) changes.push(...(await this.retryKey(key, byKey.get(key) ?? [])));
+      return changes;
+    });
+  }
+
+  /** Runs a write and keeps the unresolved keys in step with what it changed (or drops them when it failed). */
+  private async tracked(work: () => Promise<AlertChange[]>): Promise<AlertChange[]> {
+    await this.unresolved?.ready();
+    try {
+      const changes = await work();
+      this.unresolved?.note(changes);
+      return changes;
+    } catch (error) {
+      this.unresolved?.invalidate();
+      throw error;
+    }
   }
 
   acknowledge(id: string, by: string, atMs: number, note?: string): Promise<AlertChange> {
@@ -142,6 +171,11 @@ export class AlertStore {
   }
 
   private async manual(id: string, event: AlertEvent & { type: 'acknowledge' | 'resolve' }, note: string | null): Promise<AlertChange> {
+    const [change] = await this.tracked(async () => [await this.manualOnce(id, event, note)]);
+    return change as AlertChange;
+  }
+
+  private async manualOnce(id: string, event: AlertEvent & { type: 'acknowledge' | 'resolve' }, note: string | null): Promise<AlertChange> {
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
       const change = await this.db.transaction(async (tx) => {
         const current = await this.get(id, tx, true);
