@@ -148,10 +148,10 @@ describe.each(engines.map((e) => [e.name, e] as [string, TestEngine]))('AlertSto
     expect(final).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'nurse-3', occurrences: 6, revision: 7 });
   });
 
-  it('as the sole writer, reads only keys with an unresolved alert, and follows every change it writes', async () => {
+  it('as the sole writer, plans from the unresolved alerts it holds instead of reading them, and follows every change it writes', async () => {
     const statements: string[] = [];
     // A view of the same database that records what the store sends (a client of its own, so the
-    // store's set of unresolved keys starts empty and is loaded from what earlier tests left).
+    // store's unresolved alerts start unknown and are loaded from what earlier tests left).
     const counted = new Proxy(db, {
       get(target, prop, receiver) {
         if (prop === 'query')
@@ -166,7 +166,7 @@ describe.each(engines.map((e) => [e.name, e] as [string, TestEngine]))('AlertSto
     const sole = new AlertStore(counted, { nowMs: () => clock, newId: () => `a${++ids}`, updateRefreshMs: 0, soleWriter: true });
     const clears = Array.from({ length: 50 }, (_, i) => clear(`r${i}`, 'news2', t0));
     expect(await sole.apply(clears)).toEqual([]);
-    expect(statements).toEqual(['SELECT']); // loading the set, once
+    expect(statements).toEqual(['SELECT']); // loading the unresolved alerts, once
     statements.length = 0;
     expect(await sole.apply(clears)).toEqual([]);
     expect(statements).toEqual([]); // nothing to read, nothing to write
@@ -176,7 +176,7 @@ describe.each(engines.map((e) => [e.name, e] as [string, TestEngine]))('AlertSto
     statements.length = 0;
     const [resolved] = await sole.apply(clears);
     expect(resolved).toMatchObject({ transition: 'resolved', alert: { id: opened?.alert.id } });
-    expect(statements).toEqual(['SELECT', 'UPDATE']); // r7's row only
+    expect(statements).toEqual(['UPDATE']); // r7's alert was at hand
     statements.length = 0;
     const [again] = await sole.apply([fire('r7', 'news2', 'high', t0 + min)]);
     await sole.resolve(again?.alert.id as string, 'nurse-9', t0 + 2 * min);
@@ -187,6 +187,30 @@ describe.each(engines.map((e) => [e.name, e] as [string, TestEngine]))('AlertSto
     const shared = new AlertStore(counted, { nowMs: () => clock, updateRefreshMs: 0, soleWriter: false });
     expect(await shared.apply(clears)).toEqual([]);
     expect(statements).toEqual(['SELECT']);
+  });
+
+  it('as the sole writer, recovers when the alert it holds is older than the row (compare-and-set, then a locked re-read)', async () => {
+    // `other` writes through its own client view, so `sole` does not see its change.
+    const other = new AlertStore(new Proxy(db, {}) as SqlClient, { nowMs: () => clock, updateRefreshMs: 0, soleWriter: true });
+    const sole = new AlertStore(db, { nowMs: () => clock, updateRefreshMs: 0, soleWriter: true });
+    const [opened] = await sole.apply([fire('r70', 'news2', 'high', t0)]);
+    const [escalated] = await other.apply([fire('r70', 'news2', 'critical', t0 + min)]);
+    expect(escalated).toMatchObject({ transition: 'escalated', alert: { revision: 2 } });
+    const [resolved] = await sole.apply([clear('r70', 'news2', t0 + 2 * min)]);
+    expect(resolved).toMatchObject({
+      transition: 'resolved',
+      alert: { id: opened?.alert.id, status: 'resolved', peakSeverity: 'critical', revision: 3 },
+    });
+  });
+
+  it('sends the UPDATE and the INSERT of one batch together when they concern different keys', async () => {
+    const s = store();
+    await s.apply([fire('r80', 'fall', 'high', t0)]);
+    const changes = await s.apply([clear('r80', 'fall', t0 + min), fire('r81', 'fall', 'high', t0 + min)]);
+    expect(changes.map((c) => [c.alert.patientId, c.transition])).toEqual([
+      ['r80', 'resolved'],
+      ['r81', 'opened'],
+    ]);
   });
 
   it('as the sole writer, still resolves an alert another store on the same client opened', async () => {

@@ -12,7 +12,7 @@ import {
 import type { SqlClient, SqlQueryable } from '../store/sql-client.ts';
 import { type AlertChange, type AlertRecord, type AlertRow, alertColumns, alertFromRow } from './alert-record.ts';
 import { type AlertWrite, planAlertWrites } from './alert-write-plan.ts';
-import { UnresolvedAlertKeys } from './unresolved-alert-keys.ts';
+import { UnresolvedAlerts } from './unresolved-alerts.ts';
 
 /**
  * Alerts in SQL (table `alert`), driven by the pure lifecycle reducer of @vitaltwin/core:
@@ -25,9 +25,9 @@ import { UnresolvedAlertKeys } from './unresolved-alert-keys.ts';
  * applies its events again inside a transaction that locks the alert row (`FOR UPDATE`), so
  * retries serialise instead of colliding again; manual actions always take that path. The SQL is the same on
  * PGlite and PostgreSQL. A batch of rule outcomes costs one read plus at most one INSERT and one
- * UPDATE statement, whatever the number of alerts; as the database's sole writer (PGlite) the read
- * covers only the keys that have an unresolved alert, and is skipped when none do
- * (unresolved-alert-keys.ts).
+ * UPDATE statement, whatever the number of alerts; as the database's sole writer (PGlite) it plans
+ * from the unresolved alerts it holds in memory (unresolved-alerts.ts) and only writes, and the
+ * UPDATE and INSERT go out together when they concern different keys.
  */
 export interface AlertStoreOptions {
   /** Wall clock for `changed_at` (default Date.now). */
@@ -41,9 +41,9 @@ export interface AlertStoreOptions {
   readonly updateRefreshMs?: number;
   readonly maxAttempts?: number;
   /**
-   * Keep the unresolved alerts' keys in memory (unresolved-alert-keys.ts) and read only those rows
-   * per round. Only for a database no other process writes: the default is on for PGlite, off for
-   * PostgreSQL, which several server processes may share.
+   * Keep the unresolved alerts in memory (unresolved-alerts.ts) and plan writes from them instead of
+   * reading the table first. Only for a database no other process writes: the default is on for
+   * PGlite, off for PostgreSQL, which several server processes may share.
    */
   readonly soleWriter?: boolean;
 }
@@ -71,7 +71,7 @@ export class AlertStore {
   private readonly newId: () => string;
   private readonly refreshMs: number;
   private readonly maxAttempts: number;
-  private readonly unresolved: UnresolvedAlertKeys | undefined;
+  private readonly unresolved: UnresolvedAlerts | undefined;
 
   constructor(
     private readonly db: SqlClient,
@@ -81,7 +81,7 @@ export class AlertStore {
     this.newId = options.newId ?? randomUUID;
     this.refreshMs = options.updateRefreshMs ?? 60_000;
     this.maxAttempts = options.maxAttempts ?? 5;
-    this.unresolved = (options.soleWriter ?? db.engine === 'pglite') ? UnresolvedAlertKeys.for(db) : undefined;
+    this.unresolved = (options.soleWriter ?? db.engine === 'pglite') ? UnresolvedAlerts.for(db) : undefined;
   }
 
   /** Applies rule outcomes (indeterminate ones are skipped) and returns what was written, in order. */
@@ -97,10 +97,8 @@ export class AlertStore {
     }
     if (byKey.size === 0) return [];
     return this.tracked(async () => {
-      // Sole writer: a key without an unresolved alert has nothing to read (no alert, or resolved).
-      const unresolved = await this.unresolved?.ready();
-      const keys = unresolved ? [...byKey.keys()].filter((k) => unresolved.has(k)) : [...byKey.keys()];
-      const active = await this.activeByKeys(keys);
+      // As the sole writer the unresolved alerts are at hand; otherwise they are read.
+      const active = (await this.unresolved?.ready()) ?? (await this.activeByKeys([...byKey.keys()]));
       const writes: AlertWrite[] = [];
       for (const [key, events] of byKey) writes.push(...planAlertWrites(active.get(key) ?? null, events, this.refreshMs));
       if (writes.length === 0) return [];
@@ -215,32 +213,54 @@ export class AlertStore {
     throw new VitaltwinError('VT_ERR_CONFLICT', `alert ${key} kept changing while being updated`);
   }
 
-  /** Updates first (a resolution frees the key), then inserts; reports the keys whose write lost a race. */
+  /**
+   * Updates first (a resolution frees the key), then inserts; reports the keys whose write lost a
+   * race. When no key is both updated and inserted the two statements are independent, and outside a
+   * transaction they are sent together, one wait for the database instead of two.
+   */
   private async write(q: SqlQueryable, writes: readonly AlertWrite[]): Promise<{ changes: AlertChange[]; failedKeys: Set<string> }> {
     const changedAt = new Date(this.nowMs()).toISOString();
     const updates = writes.filter((w) => w.kind === 'update');
     const inserts = writes.filter((w) => w.kind === 'insert');
+    const updatedKeys = new Set(updates.map((w) => w.next.dedupKey));
+    const together = q === this.db && !inserts.some((w) => updatedKeys.has(w.next.dedupKey));
     const changes: AlertChange[] = [];
     const failedKeys = new Set<string>();
-    if (updates.length > 0) {
-      const written = new Map((await this.update(q, updates, changedAt)).map((r) => [r.id, r]));
+    const updating = updates.length > 0 ? this.update(q, updates, changedAt) : undefined;
+    const inserting = together ? this.insertAll(q, inserts, changedAt) : undefined;
+    // Awaited below; until then a failure of the update must not leave its rejection unhandled.
+    inserting?.catch(() => undefined);
+    if (updating) {
+      const written = new Map((await updating).map((r) => [r.id, r]));
       for (const w of updates) {
         const record = w.previous && written.get(w.previous.id);
         if (record) changes.push({ alert: record, previous: w.previous, transition: w.transition });
         else failedKeys.add(w.next.dedupKey);
       }
     }
-    const pending = inserts.filter((w) => !failedKeys.has(w.next.dedupKey));
-    if (pending.length > 0) {
-      const withIds = pending.map((w) => ({ w, id: this.newId() }));
-      const written = new Map((await this.insert(q, withIds, changedAt)).map((r) => [r.id, r]));
-      for (const { w, id } of withIds) {
-        const record = written.get(id);
-        if (record) changes.push({ alert: record, previous: null, transition: w.transition });
-        else failedKeys.add(w.next.dedupKey);
-      }
+    const inserted = await (inserting ??
+      this.insertAll(
+        q,
+        inserts.filter((w) => !failedKeys.has(w.next.dedupKey)),
+        changedAt,
+      ));
+    for (const { w, record } of inserted) {
+      if (record) changes.push({ alert: record, previous: null, transition: w.transition });
+      else failedKeys.add(w.next.dedupKey);
     }
     return { changes, failedKeys };
+  }
+
+  /** Inserts new alerts; each write's record, or undefined where its key already had an unresolved alert. */
+  private async insertAll(
+    q: SqlQueryable,
+    writes: readonly AlertWrite[],
+    changedAt: string,
+  ): Promise<{ w: AlertWrite; record: AlertRecord | undefined }[]> {
+    if (writes.length === 0) return [];
+    const withIds = writes.map((w) => ({ w, id: this.newId() }));
+    const written = new Map((await this.insert(q, withIds, changedAt)).map((r) => [r.id, r]));
+    return withIds.map(({ w, id }) => ({ w, record: written.get(id) }));
   }
 
   private async insert(q: SqlQueryable, items: readonly { w: AlertWrite; id: string }[], changedAt: string): Promise<AlertRecord[]> {
