@@ -108,7 +108,7 @@ export class AlertStore {
     });
   }
 
-  /** Runs a write and keeps the unresolved keys in step with what it changed (or drops them when it failed). */
+  /** Runs a write and keeps the unresolved alerts in step with what it changed (or drops them when it failed). */
   private async tracked(work: () => Promise<AlertChange[]>): Promise<AlertChange[]> {
     await this.unresolved?.ready();
     try {
