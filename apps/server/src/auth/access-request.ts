@@ -140,8 +140,14 @@ function familyAccess(policy: ProtectedPolicy, method: string, path: string, que
       return { ...base, target: targetOfNamed(queryPatients(query, source.param)), restrict: { param: source.param, value: (id) => id } };
     case 'path': {
       const id = rest[source.segment];
-      if (id !== undefined) return { ...base, target: idPattern.test(id) ? { kind: 'patient', id } : { kind: 'unknown' } };
       const list = source.listParam;
+      if (id !== undefined) {
+        if (!idPattern.test(id)) return { ...base, target: { kind: 'unknown' } };
+        // The item's routes ignore the list parameter; one naming another patient beside the path
+        // is refused all the same, so no route can ever act on a patient the path did not name.
+        const named = list === undefined ? undefined : queryPatients(query, list);
+        return { ...base, target: named === undefined ? { kind: 'patient', id } : targetOfNamed([id, ...named]) };
+      }
       return list === undefined
         ? { ...base, target: { kind: 'all' } }
         : { ...base, target: targetOfNamed(queryPatients(query, list)), restrict: { param: list, value: (p) => p } };

@@ -102,6 +102,8 @@ const cases: readonly Case[] = [
   { name: 'acknowledge alert', method: 'POST', path: '/alerts/a1/acknowledge', body: {}, expect: { admin: 'ok', clinician: 'ok' } },
   { name: 'own twin', path: '/twins/p1', expect: { admin: 'ok', clinician: 'ok', patient: 'ok' } },
   { name: 'other twin', path: '/twins/p2', expect: { admin: 'ok', clinician: 'ok', patient: 404 } },
+  { name: 'own twin naming another patient', path: '/twins/p1?patient=p2', expect: { admin: 'ok', clinician: 'ok', patient: 404 } },
+  { name: 'own twin naming itself', path: '/twins/p1?patient=p1', expect: { admin: 'ok', clinician: 'ok', patient: 'ok' } },
   {
     name: 'forecast own twin',
     method: 'POST',
