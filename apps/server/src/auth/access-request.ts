@@ -19,7 +19,13 @@ export interface DraftAccess {
   readonly resourceType: string;
   readonly interactions: readonly Interaction[];
   readonly target: PatientTarget;
-  readonly lookup?: { readonly table: 'fhir_resource' | 'alert'; readonly type?: string; readonly id: string };
+  readonly lookup?: {
+    readonly table: 'fhir_resource' | 'alert';
+    readonly type?: string;
+    readonly id: string;
+    /** Patients the query names beside the row (its family's list parameter): they must be the row's. */
+    readonly alsoNamed?: readonly string[];
+  };
   readonly params: Readonly<Record<string, string>>;
   readonly action: AuditAction;
   readonly entity: string;
@@ -74,7 +80,7 @@ function queryPatients(query: Query, param: string): string[] | undefined {
   return (Array.isArray(raw) ? raw : [raw]).flatMap((v) => v.split(',')).map((v) => v.trim().replace(/^Patient\//, ''));
 }
 
-function targetOfNamed(patients: readonly (string | undefined)[] | undefined): PatientTarget {
+export function targetOfNamed(patients: readonly (string | undefined)[] | undefined): PatientTarget {
   if (patients === undefined || patients.length === 0) return { kind: 'all' };
   const distinct = new Set(patients);
   const [only] = distinct;
@@ -154,7 +160,10 @@ function familyAccess(policy: ProtectedPolicy, method: string, path: string, que
     }
     case 'row': {
       const id = rest[0];
-      if (id !== undefined) return { ...base, target: { kind: 'unknown' }, lookup: { table: source.table, id } };
+      if (id !== undefined) {
+        const named = queryPatients(query, source.listParam);
+        return { ...base, target: { kind: 'unknown' }, lookup: { table: source.table, id, ...(named ? { alsoNamed: named } : {}) } };
+      }
       return {
         ...base,
         target: targetOfNamed(queryPatients(query, source.listParam)),

@@ -10,7 +10,7 @@ import {
 } from '@vitaltwin/core';
 import type { SqlClient } from '@vitaltwin/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type DraftAccess, draftAccess, type Query } from './access-request.ts';
+import { type DraftAccess, draftAccess, type Query, targetOfNamed } from './access-request.ts';
 import type { RequestAuth } from './request-auth.ts';
 import { compartmentFilterPayload, deidentifyPayload, patientInPayload } from './response-guards.ts';
 import { policyFor } from './route-policies.ts';
@@ -191,7 +191,7 @@ export function installAuthHooks(app: FastifyInstance, db: SqlClient, security: 
     // The database is asked only when the answer depends on the row's patient (patient tokens).
     if (decision.allow && decision.restrictToPatient !== undefined && draft.lookup) {
       const patientId = await lookupPatient(db, draft.lookup);
-      target = patientId === undefined ? { kind: 'unknown' } : { kind: 'patient', id: patientId };
+      target = patientId === undefined ? { kind: 'unknown' } : targetOfNamed([patientId, ...(draft.lookup.alsoNamed ?? [])]);
       decision = ask(target);
     }
     auth.audit = {

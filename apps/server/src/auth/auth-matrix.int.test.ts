@@ -99,6 +99,7 @@ const cases: readonly Case[] = [
   { name: 'list other patient alerts', path: '/alerts?patient=p2', expect: { admin: 'ok', clinician: 'ok', patient: 404 } },
   { name: 'read own alert', path: '/alerts/a1', expect: { admin: 'ok', clinician: 'ok', patient: 'ok' } },
   { name: 'read other alert', path: '/alerts/a2', expect: { admin: 'ok', clinician: 'ok', patient: 404 } },
+  { name: 'own alert naming another patient', path: '/alerts/a1?patient=p2', expect: { admin: 'ok', clinician: 'ok', patient: 404 } },
   { name: 'acknowledge alert', method: 'POST', path: '/alerts/a1/acknowledge', body: {}, expect: { admin: 'ok', clinician: 'ok' } },
   { name: 'own twin', path: '/twins/p1', expect: { admin: 'ok', clinician: 'ok', patient: 'ok' } },
   { name: 'other twin', path: '/twins/p2', expect: { admin: 'ok', clinician: 'ok', patient: 404 } },
