@@ -45,6 +45,8 @@ export interface FhirRepositoryOptions {
 export interface SearchCallOptions {
   readonly baseUrl?: string;
   readonly strict?: boolean;
+  /** false: answer from the single-parameter index rows only (series-index.ts; for comparison). */
+  readonly seriesIndex?: boolean;
 }
 
 export interface ImportOptions {
@@ -169,6 +171,7 @@ export class FhirRepository {
         nowMs: this.context.now(),
         ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
         ...(options.strict ? { strict: true } : {}),
+        ...(options.seriesIndex === false ? { seriesIndex: false } : {}),
       }),
     );
   }

@@ -13,6 +13,7 @@ import {
 import { walksNeeded } from './index-walk-plan.ts';
 import { parseReferenceString } from './reference-string.ts';
 import type { CompositeComponent, IndexPath, ResourceSearchModel } from './search-parameter-registry.ts';
+import { seriesRows, seriesSpec } from './series-index.ts';
 import { canonicalQuantity, ucumSystemUrl } from './ucum-canonical.ts';
 
 /**
@@ -53,6 +54,8 @@ export function extractIndex(resource: Resource, model: ResourceSearchModel, opt
     out.patientKey = primary.length === 0 ? null : primary.length === 1 ? patientKey(primary[0]!) : 0;
     out.patientId = patientsOf(out.reference, model.compartment)[0] ?? null;
   }
+  const series = seriesSpec(model);
+  if (series) out.series = seriesRows(out, series);
   return out;
 }
 

@@ -61,7 +61,13 @@ const tables = {
       col('canon_code2', 'text'),
     ],
   },
-} as const satisfies Record<string, { table: string; columns: readonly Column[] }>;
+  // No `pk`: series rows name their patient exactly (series-index.ts).
+  series: {
+    table: 'fhir_series',
+    columns: [col('patient', 'text'), col('system', 'text'), col('code', 'text'), col('lo', 'timestamptz'), col('hi', 'timestamptz')],
+    withoutPk: true,
+  },
+} as const satisfies Record<string, { table: string; columns: readonly Column[]; withoutPk?: true }>;
 
 type TableName = keyof typeof tables;
 const tableNames = Object.keys(tables) as TableName[];
@@ -109,6 +115,9 @@ function rowValues(name: TableName, index: ExtractedIndex, key: (path: { id: str
       return;
     case 'composite':
       for (const r of index.composite) push([key(r.path), r.system1, r.code1, r.system2, r.code2, r.value2, r.canonValue2, r.canonCode2]);
+      return;
+    case 'series':
+      for (const r of index.series) push([key(r.path), r.patient, r.system, r.code, r.loMs, r.hiMs]);
       return;
   }
 }
@@ -167,21 +176,23 @@ export function indexInsertStatement(
   let indexRows = 0;
   for (const name of tableNames) {
     const spec = tables[name];
-    const values: unknown[][] = [[], [], [], ...spec.columns.map(() => [])];
+    const withPk = !('withoutPk' in spec);
+    const lead = withPk ? indexKeyColumns : indexKeyColumns.slice(0, 2);
+    const values: unknown[][] = [...lead, ...spec.columns].map(() => []);
     for (const p of planned) {
       if (!p.index) continue;
       const pk = p.index.patientKey;
       rowValues(name, p.index, key, (row) => {
         values[0]!.push(p.rid);
         values[1]!.push(row[0]);
-        values[2]!.push(pk);
-        for (let i = 1; i < row.length; i++) values[i + 2]!.push(row[i]);
+        if (withPk) values[2]!.push(pk);
+        for (let i = 1; i < row.length; i++) values[i + lead.length - 1]!.push(row[i]);
       });
     }
     const n = values[0]!.length;
     if (n === 0) continue;
     indexRows += n;
-    const columns = [...indexKeyColumns, ...spec.columns];
+    const columns = [...lead, ...spec.columns];
     ctes.push(
       `i_${name} AS (INSERT INTO ${spec.table} (${columns.map((c) => c.name).join(', ')}) SELECT * FROM unnest(${columns.map((c, i) => array(c, values[i]!)).join(', ')}))`,
     );

@@ -52,6 +52,16 @@ export interface CompositeRow {
   readonly canonCode2: string | null;
 }
 
+/** A patient series row (series-index.ts): NULL bounds when the resource has no date. */
+export interface SeriesRow {
+  readonly path: { readonly id: string };
+  readonly patient: string;
+  readonly system: string;
+  readonly code: string;
+  readonly loMs: number | null;
+  readonly hiMs: number | null;
+}
+
 export interface ExtractedIndex {
   readonly token: TokenRow[];
   readonly string: StringRow[];
@@ -61,6 +71,8 @@ export interface ExtractedIndex {
   readonly number: NumberRow[];
   readonly uri: UriRow[];
   readonly composite: CompositeRow[];
+  /** Derived from token, date and reference rows (series-index.ts). */
+  readonly series: SeriesRow[];
   /** Hash of the primary patient (0: several patients, null: none); see patientKey(). */
   readonly patientKey: number | null;
   /** The patient whose compartment the resource is in (itself for a Patient). */
@@ -77,6 +89,7 @@ export function emptyIndex(): ExtractedIndex {
     number: [],
     uri: [],
     composite: [],
+    series: [],
     patientKey: null,
     patientId: null,
   };

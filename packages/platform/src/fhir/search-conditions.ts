@@ -80,7 +80,8 @@ export function paramCondition(ctx: ConditionContext, param: IndexedParam, claus
 type Failure = Exclude<ConditionResult, { kind: 'set' }>;
 type Predicate = string | Failure;
 
-function valuePredicate(ctx: ConditionContext, param: IndexedParam, modifier: string | undefined, value: string): Predicate {
+/** The SQL predicate of one value of a clause (columns named as in the parameter's index table). */
+export function valuePredicate(ctx: ConditionContext, param: IndexedParam, modifier: string | undefined, value: string): Predicate {
   const p = ctx.params;
   const clause = { code: param.code, ...(modifier ? { modifier } : {}), values: [value], raw: `${param.code}=${value}` };
   switch (param.type) {

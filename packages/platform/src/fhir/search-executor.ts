@@ -1,6 +1,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { VitaltwinError } from '@vitaltwin/core';
 import type { SqlQueryable } from '../store/sql-client.ts';
+import { StatementNames } from '../store/statement-names.ts';
 import { deviceColumns, deviceFilter, deviceObservation, fromRawDeviceRow, type RawDeviceRow } from './device-observations.ts';
 import { presentable } from './resource-reads.ts';
 import { resolveIncludes } from './search-includes.ts';
@@ -22,6 +23,8 @@ export interface SearchOptions {
   readonly baseUrl?: string;
   /** Prefer: handling=strict: unsupported parameters fail the search instead of being reported. */
   readonly strict?: boolean;
+  /** false: leave the series index aside (search-plan.ts PlanOptions). */
+  readonly seriesIndex?: boolean;
 }
 
 export interface SearchResult {
@@ -40,6 +43,9 @@ interface PageRow extends Partial<RawDeviceRow> {
   rid: number | string | null;
   content: Resource | null;
 }
+
+/** Search statements take a name per shape (statement-names.ts). */
+const searchStatements = new StatementNames('vt_search_');
 
 export async function executeSearch(
   db: SqlQueryable,
@@ -72,10 +78,12 @@ export async function executeSearch(
   // yields the sort value (instead of probing the date rows again per match).
   const first = request.sort[0];
   const fusedIndex =
-    first && sort.columns[0] && model.params.get(first.code)?.type === 'date' ? plan.positive.findIndex((k) => k.code === first.code) : -1;
+    first && sort.columns[0] && model.params.get(first.code)?.type === 'date'
+      ? plan.positive.findIndex((k) => k.sortable === first.code)
+      : -1;
   const fused = fusedIndex >= 0 ? plan.positive[fusedIndex] : undefined;
   const driver = fused
-    ? `${fused.sql.replace(/^SELECT rid FROM fhir_date WHERE /, `SELECT rid, ${first!.descending ? 'max(hi)' : 'min(lo)'} AS s0 FROM fhir_date WHERE `)} GROUP BY rid`
+    ? `${fused.sql.replace(/^SELECT rid FROM (fhir_date|fhir_series) WHERE /, `SELECT rid, ${first!.descending ? 'max(hi)' : 'min(lo)'} AS s0 FROM $1 WHERE `)} GROUP BY rid`
     : undefined;
   const positive = plan.positive.filter((_, i) => i !== fusedIndex);
   const stored = storedBranch(positive, plan.negative, plan.resourceFilters, () => params.add(model.resourceType, 'text'), driver);
@@ -112,7 +120,8 @@ export async function executeSearch(
     ? `${m} SELECT t.total, p.*, r.content FROM (SELECT count(*)::int AS total FROM m) t
          LEFT JOIN LATERAL (${page}) p ON true LEFT JOIN fhir_resource r ON r.rid = p.rid ORDER BY ${orderBy('p')}`
     : `${m} SELECT NULL::int AS total, p.*, r.content FROM (${page}) p LEFT JOIN fhir_resource r ON r.rid = p.rid ORDER BY ${orderBy('p')}`;
-  const rows = await db.query<PageRow>(sql, params.values);
+  const name = searchStatements.nameOf(sql);
+  const rows = await db.query<PageRow>(sql, params.values, name === undefined ? undefined : { name });
   const total = counted ? Number(rows[0]?.total ?? 0) : undefined;
   const pageRows = rows.filter((r) => r.src !== null);
   // _count=0 asks for the total only: no pages to follow.

@@ -1,5 +1,6 @@
 import type { SqlQueryable } from '../store/sql-client.ts';
 import { fhirResourceTypes, type IndexPath, searchModel } from './search-parameter-registry.ts';
+import { type SeriesPath, seriesSpec } from './series-index.ts';
 
 /**
  * The integer keys index rows store for each FHIRPath branch. They live in `fhir_search_path` so
@@ -15,7 +16,9 @@ export class SearchIndexKeys {
     const expressions: string[] = [];
     const tables: string[] = [];
     for (const type of fhirResourceTypes()) {
-      for (const path of searchModel(type)?.paths ?? []) {
+      const model = searchModel(type);
+      const series = model ? seriesSpec(model) : undefined;
+      for (const path of [...(model?.paths ?? []), ...(series ? [series.path] : [])]) {
         types.push(path.resourceType);
         expressions.push(storedExpression(path));
         tables.push(path.table);
@@ -35,7 +38,7 @@ export class SearchIndexKeys {
     return new SearchIndexKeys(byId);
   }
 
-  key(path: IndexPath): number {
+  key(path: Pick<IndexPath, 'id'>): number {
     const key = this.byId.get(path.id);
     if (key === undefined) throw new Error(`search path ${path.id} has no key`);
     return key;
@@ -43,6 +46,6 @@ export class SearchIndexKeys {
 }
 
 /** What `fhir_search_path.expression` holds: the branch, plus `$component$component` for composites. */
-function storedExpression(path: IndexPath): string {
+function storedExpression(path: Pick<IndexPath, 'id' | 'resourceType' | 'table'> | SeriesPath): string {
   return path.id.slice(path.resourceType.length + path.table.length + 2);
 }

@@ -27,10 +27,11 @@ const fakeDb: SqlQueryable = (() => {
 
 const keys = await SearchIndexKeys.load(fakeDb);
 
-function plan(type: string, query: string) {
+function plan(type: string, query: string, seriesIndex = true) {
   return planSearch(searchModel(type)!, parseSearchRequest(type, new URLSearchParams(query)), {
     keys,
     nowMs: Date.parse('2025-01-01T00:00:00Z'),
+    seriesIndex,
   });
 }
 
@@ -43,6 +44,9 @@ function placeholdersUsed(sql: string, count: number) {
 describe('planSearch', () => {
   it.each([
     'patient=p1&code=http://loinc.org|8867-4&date=ge2020-01-01',
+    'patient=p1&code=http://loinc.org|8867-4,8310-5&date=ge2020-01-01,lt2010&category=vital-signs',
+    'subject=Patient/p1&code=8867-4&date=2020&date=lt2021&_sort=-date',
+    'patient=p1&code=http://loinc.org|&date=ge2020',
     'patient=p1&date=lt2020&date=gt2019',
     'date=2020&value-quantity=5.4|http://unitsofmeasure.org|mg',
     'code:not=x&status:missing=true',
@@ -65,12 +69,12 @@ describe('planSearch', () => {
     expect(plan('Observation', 'subject=p1').patientId).toBeUndefined();
     expect(plan('Observation', 'patient=p1,p2').patientId).toBeUndefined();
     expect(plan('Observation', 'performer=Patient/p1').patientId).toBeUndefined();
-    const scoped = plan('Observation', 'patient=p1&code=x');
+    const scoped = plan('Observation', 'patient=p1&category=x');
     expect(scoped.params.values).toContainEqual([patientKey('p1'), 0]);
   });
 
   it('marks the sets bounded by the patient a search is scoped to', () => {
-    const bounded = (query: string) => plan('Observation', query).positive.map((k) => [k.code, k.patientBounded]);
+    const bounded = (query: string) => plan('Observation', query, false).positive.map((k) => [k.code, k.patientBounded]);
     expect(bounded('patient=p1&code=x&date=ge2020&encounter=Encounter/e1')).toEqual([
       ['patient', true],
       ['code', true],
@@ -82,6 +86,36 @@ describe('planSearch', () => {
       ['date', false],
       ['patient', false],
     ]);
+  });
+
+  it('answers patient, code and date of one series with one set of the series index', () => {
+    const sets = (query: string) => plan('Observation', query).positive.map((k) => [k.sql.split(' WHERE ')[0], k.code, k.sortable]);
+    const series = 'SELECT rid FROM fhir_series';
+    expect(sets('patient=p1&code=http://loinc.org|8867-4&date=ge2020&encounter=Encounter/e1')).toEqual([
+      [series, 'date', 'date'],
+      ['SELECT rid FROM fhir_reference', 'encounter', undefined],
+    ]);
+    // Without a date clause the set still yields the date to sort by.
+    expect(sets('subject:Patient=p1&code=8867-4')).toEqual([[series, 'code', 'date']]);
+    // A second date clause stays a set of its own.
+    expect(sets('patient=p1&code=x&date=ge2020&date=lt2021').map((s) => s[1])).toEqual(['date', 'date']);
+    // Not of that shape: no patient scope, several patients, a code without code part, a modifier.
+    for (const query of [
+      'code=x&date=ge2020',
+      'patient=p1,p2&code=x',
+      'subject=p1&code=x',
+      'patient=p1&code=http://loinc.org|',
+      'patient=p1&code:not=x',
+    ]) {
+      expect(
+        sets(query).map((s) => s[0]),
+        query,
+      ).not.toContain(series);
+    }
+    // The date clause joins the series only when every value is a date; otherwise it reports its error.
+    const bad = plan('Observation', 'patient=p1&code=x&date=ge2020-13');
+    expect(bad.errors).toHaveLength(1);
+    expect(bad.positive.map((k) => k.sql.split(' WHERE ')[0])).toEqual([series]);
   });
 
   it('reports unknown parameters and unsupported modifiers as warnings, malformed values as errors', () => {

@@ -6,6 +6,7 @@ import type { SearchIndexKeys } from './search-index-keys.ts';
 import { columnParams, type IndexedParam, type ResourceSearchModel } from './search-parameter-registry.ts';
 import type { SearchParamClause, SearchRequest } from './search-request.ts';
 import { parseTokenValue, splitPrefix } from './search-values.ts';
+import { seriesSet, seriesSpec } from './series-index.ts';
 import { SqlParams } from './sql-params.ts';
 
 /**
@@ -39,12 +40,19 @@ export interface KeySet {
    * the clause that scopes the search to that patient.
    */
   readonly patientBounded: boolean;
+  /**
+   * The date parameter this set can also yield a sort value for (`s0`, the extreme of the rows it
+   * selects), so a search sorted by it reads the value from the rows it already scans.
+   */
+  readonly sortable?: string;
 }
 
 export interface PlanOptions {
   readonly keys: SearchIndexKeys;
   readonly nowMs: number;
   readonly baseUrl?: string;
+  /** false: answer every clause from the single-parameter rows (the reference the series index is tested against). */
+  readonly seriesIndex?: boolean;
 }
 
 export function planSearch(model: ResourceSearchModel, request: SearchRequest, options: PlanOptions): SearchPlan {
@@ -62,7 +70,14 @@ export function planSearch(model: ResourceSearchModel, request: SearchRequest, o
     ...(scope ? { patientKey: patientKey(scope.patientId) } : {}),
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
   };
+  const spec = scope && options.seriesIndex !== false ? seriesSpec(model) : undefined;
+  const series = spec && scope ? seriesSet(ctx, model, spec, scope, request.clauses, options.keys.key(spec.path)) : undefined;
+  if (series) {
+    const date = series.clauses.find((c) => c.code === spec!.date.code);
+    positive.push({ sql: series.sql, code: date?.code ?? spec!.code.code, patientBounded: true, sortable: spec!.date.code });
+  }
   for (const clause of request.clauses) {
+    if (series?.clauses.includes(clause)) continue;
     if (clause.code in columnParams) {
       const filter = columnFilter(params, clause, options.nowMs);
       if (filter.startsWith('!')) errors.push(filter.slice(1));
@@ -86,7 +101,13 @@ export function planSearch(model: ResourceSearchModel, request: SearchRequest, o
     switch (result.kind) {
       case 'set':
         if (result.negated) negative.push(result.sql);
-        else positive.push({ sql: result.sql, code: clause.code, patientBounded: result.patientBounded || clause === scope?.clause });
+        else
+          positive.push({
+            sql: result.sql,
+            code: clause.code,
+            patientBounded: result.patientBounded || clause === scope?.clause,
+            ...(param.type === 'date' ? { sortable: clause.code } : {}),
+          });
         break;
       case 'unsupported':
         warnings.push(`${result.message}; ${clause.raw} was ignored`);

@@ -9,8 +9,9 @@ export interface QueryOptions {
   /**
    * Names a hot statement of fixed text so PostgreSQL parses it once per connection and keeps its
    * plan (a named prepared statement of the extended query protocol; PostgreSQL docs, "Message
-   * Flow", Extended Query). One name per SQL text; never for text assembled per request, since
-   * every name stays prepared for the life of the connection. Engines without it ignore it.
+   * Flow", Extended Query). One name per SQL text; for text assembled per request only through a
+   * bound on the names handed out (statement-names.ts), since every name stays prepared for the
+   * life of the connection. Engines without it ignore it.
    */
   readonly name?: string;
 }
