@@ -12,3 +12,4 @@ export {
   shouldRunPostgres,
   testEngines,
 } from './testing/test-databases.ts';
+export { migrateBefore, type UnmigratedEngine, unmigratedEngines } from './testing/unmigrated-databases.ts';

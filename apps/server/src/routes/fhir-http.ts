@@ -62,11 +62,17 @@ export function ifMatchOf(request: FastifyRequest): number | undefined {
   return version;
 }
 
+/** A body that is JSON text already (stored documents, Bundles built around them): sent as it is. */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 /** Sends a FHIR JSON body with the negotiated type, pretty-printed under `_pretty=true`. */
 export function sendFhir(request: FastifyRequest, reply: FastifyReply, status: number, body: unknown): FastifyReply {
   const type = responseType(request);
   const pretty = queryOf(request).get('_pretty') === 'true';
   reply.code(status).type(`${type}; charset=utf-8`);
+  if (body instanceof JsonText) return reply.send(pretty ? JSON.stringify(JSON.parse(body.text), null, 2) : body.text);
   return reply.send(body === undefined ? '' : JSON.stringify(body, null, pretty ? 2 : undefined));
 }
 

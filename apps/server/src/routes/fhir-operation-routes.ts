@@ -1,7 +1,7 @@
 import { VitaltwinError } from '@vitaltwin/core';
-import { type FhirRepository, observationLastN, patientEverything, searchsetBundle, submitCgmBundle } from '@vitaltwin/platform';
+import { type FhirRepository, observationLastN, patientEverything, searchsetBundleText, submitCgmBundle } from '@vitaltwin/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { fhirBaseUrl, preferOf, queryOf, sendFhir } from './fhir-http.ts';
+import { fhirBaseUrl, JsonText, preferOf, queryOf, sendFhir } from './fhir-http.ts';
 
 /**
  * FHIR operations: `Patient/{id}/$everything`, `Observation/$lastn` and the CGM IG's
@@ -21,7 +21,12 @@ export async function typeOperation(repo: FhirRepository, type: string, op: stri
   if (type !== 'Observation' || op !== '$lastn') throw new VitaltwinError('VT_ERR_NOT_FOUND', `unknown operation ${type}/${op}`);
   const q = queryOf(request);
   const result = await observationLastN(repo.context, q);
-  return sendFhir(request, reply, 200, searchsetBundle(result, { baseUrl: fhirBaseUrl(request), query: q, path: `${type}/${op}` }));
+  return sendFhir(
+    request,
+    reply,
+    200,
+    new JsonText(searchsetBundleText(result, { baseUrl: fhirBaseUrl(request), query: q, path: `${type}/${op}` })),
+  );
 }
 
 export async function instanceOperation(
@@ -35,5 +40,10 @@ export async function instanceOperation(
   if (type !== 'Patient' || op !== '$everything') throw new VitaltwinError('VT_ERR_NOT_FOUND', `unknown operation ${type}/${id}/${op}`);
   const q = queryOf(request);
   const result = await patientEverything(repo.context, id, q);
-  return sendFhir(request, reply, 200, searchsetBundle(result, { baseUrl: fhirBaseUrl(request), query: q, path: `${type}/${id}/${op}` }));
+  return sendFhir(
+    request,
+    reply,
+    200,
+    new JsonText(searchsetBundleText(result, { baseUrl: fhirBaseUrl(request), query: q, path: `${type}/${id}/${op}` })),
+  );
 }

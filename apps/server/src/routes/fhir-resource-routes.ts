@@ -1,7 +1,7 @@
 import { VitaltwinError } from '@vitaltwin/core';
-import { type FhirRepository, isFhirResourceType, searchsetBundle } from '@vitaltwin/platform';
+import { type FhirRepository, isFhirResourceType, searchsetBundleText } from '@vitaltwin/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { fhirBaseUrl, ifMatchOf, informational, preferOf, queryOf, sendFhir, sendWritten, versionHeaders } from './fhir-http.ts';
+import { fhirBaseUrl, ifMatchOf, informational, JsonText, preferOf, queryOf, sendFhir, sendWritten, versionHeaders } from './fhir-http.ts';
 import { instanceOperation, systemOperation, typeOperation } from './fhir-operation-routes.ts';
 import { historyBundle } from './fhir-routes.ts';
 
@@ -74,9 +74,9 @@ export async function fhirResourceRoutes(app: FastifyInstance, repo: FhirReposit
     const { type, id = '' } = request.params;
     if (id.startsWith('$')) return typeOperation(repo, type, id, request, reply);
     requireType(type);
-    const resource = await repo.read(type, id);
-    versionHeaders(reply, resource);
-    return sendFhir(request, reply, 200, resource);
+    const { json, meta } = await repo.readJson(type, id);
+    versionHeaders(reply, { meta });
+    return sendFhir(request, reply, 200, new JsonText(json.text));
   });
 
   app.post<{ Params: Params }>('/:type/:id', async (request, reply) => {
@@ -141,7 +141,7 @@ export async function fhirResourceRoutes(app: FastifyInstance, repo: FhirReposit
 async function search(repo: FhirRepository, request: FastifyRequest, reply: FastifyReply, type: string, q: URLSearchParams) {
   const baseUrl = fhirBaseUrl(request);
   const result = await repo.search(type, q, { baseUrl, strict: preferOf(request).handling === 'strict' });
-  return sendFhir(request, reply, 200, searchsetBundle(result, { baseUrl, query: q, path: type }));
+  return sendFhir(request, reply, 200, new JsonText(searchsetBundleText(result, { baseUrl, query: q, path: type })));
 }
 
 function written(request: FastifyRequest, reply: FastifyReply, status: number, resource: Parameters<typeof versionHeaders>[1] | undefined) {

@@ -7,7 +7,17 @@ import { loadFhirDefinitions } from './fhir-definitions.ts';
 import type { FhirStoreContext } from './fhir-store-context.ts';
 import { indexTables } from './index-insert.ts';
 import { type UpdateOp, writeUnderLock, writeUpdatesPlanned } from './planned-write.ts';
-import { type HistoryEntry, type HistoryQuery, readHistory, readResource, readVersion, streamCurrent, tryRead } from './resource-reads.ts';
+import {
+  type CurrentJson,
+  type HistoryEntry,
+  type HistoryQuery,
+  readHistory,
+  readResource,
+  readResourceJson,
+  readVersion,
+  streamCurrent,
+  tryRead,
+} from './resource-reads.ts';
 import { type BatchValidator, inlineValidator, precheckFhirResource, validationError } from './resource-validation.ts';
 import { type WriteOp, type WriteResult, writeBatch } from './resource-writer.ts';
 import {
@@ -115,6 +125,12 @@ export class FhirRepository {
   read(type: string, id: string): Promise<Resource> {
     this.requireType(type);
     return guarded(() => readResource(this.db, type, id));
+  }
+
+  /** As read, as the stored JSON text (stored-json.ts): what the REST read sends unparsed. */
+  readJson(type: string, id: string): Promise<CurrentJson> {
+    this.requireType(type);
+    return guarded(() => readResourceJson(this.db, type, id));
   }
 
   /** The live resource or undefined: one indexed lookup, for hot paths (device binding). */

@@ -150,7 +150,7 @@ export function indexInsertStatement(
   const now = `$${params.length}::timestamptz`;
   ctes.push(
     `ins AS (INSERT INTO fhir_resource (rid, resource_type, id, version_id, last_updated, deleted, patient_id, content)
-             SELECT rid, resource_type, id, version_id, ${now}, deleted, patient_id, doc::jsonb FROM w WHERE is_new)`,
+             SELECT rid, resource_type, id, version_id, ${now}, deleted, patient_id, doc::json FROM w WHERE is_new)`,
     // The new version's content lives in fhir_resource only (migration 006).
     `ver AS (INSERT INTO fhir_resource_version (resource_type, id, version_id, last_updated, deleted, method, content)
              SELECT resource_type, id, version_id, ${now}, deleted, method, NULL FROM w)`,
@@ -158,7 +158,7 @@ export function indexInsertStatement(
   if (planned.some((p) => !p.isNew)) {
     ctes.push(
       `upd AS (UPDATE fhir_resource r SET version_id = w.version_id, last_updated = ${now}, deleted = w.deleted,
-                      patient_id = w.patient_id, content = w.doc::jsonb
+                      patient_id = w.patient_id, content = w.doc::json
                  FROM w WHERE NOT w.is_new AND r.rid = w.rid)`,
       // The superseded version (the current one, whose history row holds no content while it is
       // current) gets its content into that row, from the snapshot before this statement, so `upd`

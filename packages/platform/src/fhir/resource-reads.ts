@@ -2,6 +2,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import { VitaltwinError } from '@vitaltwin/core';
 import type { SqlQueryable } from '../store/sql-client.ts';
 import { readDeviceObservation } from './device-observations.ts';
+import { presentable, StoredJson } from './stored-json.ts';
 
 /**
  * Reads by identity and history (FHIR R4 http.html read, vread, history). A deleted resource
@@ -15,14 +16,7 @@ export interface CurrentRow {
   content: Resource | null;
 }
 
-/**
- * jsonb stores object keys in its own order (shortest first), which puts resourceType last; FHIR
- * JSON (R4 json.html) leads with it, so documents are re-ordered on the way out.
- */
-export function presentable<T extends Resource>(resource: T): T {
-  const { resourceType, id, meta, ...rest } = resource;
-  return { resourceType, ...(id !== undefined ? { id } : {}), ...(meta ? { meta } : {}), ...rest } as T;
-}
+export { presentable } from './stored-json.ts';
 
 export async function readCurrent(q: SqlQueryable, type: string, id: string): Promise<CurrentRow | undefined> {
   const rows = await q.query<CurrentRow>(
@@ -55,6 +49,32 @@ export async function readResource(q: SqlQueryable, type: string, id: string): P
   if (!row) throw new VitaltwinError('VT_ERR_NOT_FOUND', `${type}/${id} not found`);
   if (row.deleted || !row.content) throw new VitaltwinError('VT_ERR_GONE', `${type}/${id} was deleted`);
   return presentable(row.content);
+}
+
+/** The current version as stored JSON text, with the version it is (for ETag and Last-Modified). */
+export interface CurrentJson {
+  readonly json: StoredJson;
+  readonly meta: { readonly versionId?: string; readonly lastUpdated?: string };
+}
+
+/** As readResource, without parsing the document: what a read by id sends as it is stored. */
+export async function readResourceJson(q: SqlQueryable, type: string, id: string): Promise<CurrentJson> {
+  if (type === 'Observation' && id.startsWith('dr-')) {
+    const resource = await readResource(q, type, id);
+    return { json: StoredJson.fromResource(resource), meta: resource.meta ?? {} };
+  }
+  const rows = await q.query<{ version_id: number; last_updated: Date | string; deleted: boolean; content: string | null }>(
+    'SELECT version_id, last_updated, deleted, content::text AS content FROM fhir_resource WHERE resource_type = $1 AND id = $2',
+    [type, id],
+    { name: 'vt_fhir_read_json' },
+  );
+  const row = rows[0];
+  if (!row) throw new VitaltwinError('VT_ERR_NOT_FOUND', `${type}/${id} not found`);
+  if (row.deleted || !row.content) throw new VitaltwinError('VT_ERR_GONE', `${type}/${id} was deleted`);
+  return {
+    json: StoredJson.fromColumn(type, id, row.content),
+    meta: { versionId: String(row.version_id), lastUpdated: new Date(row.last_updated).toISOString() },
+  };
 }
 
 // A history row holds its content once superseded; the current version's content is in

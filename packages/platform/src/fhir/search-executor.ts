@@ -3,13 +3,13 @@ import { VitaltwinError } from '@vitaltwin/core';
 import type { SqlQueryable } from '../store/sql-client.ts';
 import { StatementNames } from '../store/statement-names.ts';
 import { deviceColumns, deviceFilter, deviceObservation, fromRawDeviceRow, type RawDeviceRow } from './device-observations.ts';
-import { presentable } from './resource-reads.ts';
 import { resolveIncludes } from './search-includes.ts';
 import type { SearchIndexKeys } from './search-index-keys.ts';
 import type { ResourceSearchModel } from './search-parameter-registry.ts';
 import { type KeySet, planSearch } from './search-plan.ts';
 import type { SearchRequest } from './search-request.ts';
 import { sortColumns } from './search-sort.ts';
+import { StoredJson } from './stored-json.ts';
 
 /**
  * Runs a search: one statement finds the matching resources (and device readings), counts them,
@@ -32,6 +32,8 @@ export interface SearchResult {
   /** Undefined when `_total=none`. */
   readonly total?: number;
   readonly matches: Resource[];
+  /** The matches as stored JSON text, in the same order, when the search read them so (stored-json.ts). */
+  readonly matchTexts?: readonly StoredJson[];
   readonly included: Resource[];
   readonly warnings: string[];
   readonly hasNext: boolean;
@@ -41,7 +43,10 @@ interface PageRow extends Partial<RawDeviceRow> {
   total: number | null;
   src: number | null;
   rid: number | string | null;
-  content: Resource | null;
+  resource_type: string | null;
+  id: string | null;
+  /** The document's JSON text (`content::text`). */
+  content: string | null;
 }
 
 /** Search statements take a name per shape (statement-names.ts). */
@@ -117,22 +122,39 @@ export async function executeSearch(
   const offset = params.add(request.offset, 'int');
   const page = `SELECT * FROM m ORDER BY ${orderBy('m')} LIMIT ${limit} OFFSET ${offset}`;
   const sql = counted
-    ? `${m} SELECT t.total, p.*, r.content FROM (SELECT count(*)::int AS total FROM m) t
+    ? `${m} SELECT t.total, p.*, r.resource_type, r.id, r.content::text AS content FROM (SELECT count(*)::int AS total FROM m) t
          LEFT JOIN LATERAL (${page}) p ON true LEFT JOIN fhir_resource r ON r.rid = p.rid ORDER BY ${orderBy('p')}`
-    : `${m} SELECT NULL::int AS total, p.*, r.content FROM (${page}) p LEFT JOIN fhir_resource r ON r.rid = p.rid ORDER BY ${orderBy('p')}`;
+    : `${m} SELECT NULL::int AS total, p.*, r.resource_type, r.id, r.content::text AS content FROM (${page}) p LEFT JOIN fhir_resource r ON r.rid = p.rid ORDER BY ${orderBy('p')}`;
   const name = searchStatements.nameOf(sql);
   const rows = await db.query<PageRow>(sql, params.values, name === undefined ? undefined : { name });
   const total = counted ? Number(rows[0]?.total ?? 0) : undefined;
   const pageRows = rows.filter((r) => r.src !== null);
   // _count=0 asks for the total only: no pages to follow.
   const hasNext = request.count > 0 && (counted ? request.offset + request.count < (total ?? 0) : pageRows.length > request.count);
-  const matches: Resource[] = [];
+  const matchTexts: StoredJson[] = [];
   for (const row of pageRows.slice(0, request.count)) {
-    if (row.src === 0 && row.content) matches.push(presentable(row.content));
-    else if (row.src === 1) matches.push(deviceObservation(fromRawDeviceRow(row as RawDeviceRow)));
+    if (row.src === 0 && row.content) matchTexts.push(StoredJson.fromColumn(row.resource_type!, row.id!, row.content));
+    else if (row.src === 1) matchTexts.push(StoredJson.fromResource(deviceObservation(fromRawDeviceRow(row as RawDeviceRow))));
   }
-  const included = await resolveIncludes(db, options.keys, matches, request, warnings);
-  return { request, ...(total !== undefined ? { total } : {}), matches, included, warnings, hasNext };
+  // Documents are parsed only for a consumer that reads them as objects (includes, subsetting ...).
+  let matches: Resource[] | undefined;
+  const parsed = () => {
+    matches ??= matchTexts.map((m) => m.resource);
+    return matches;
+  };
+  const included =
+    request.include.length + request.revinclude.length > 0 ? await resolveIncludes(db, options.keys, parsed(), request, warnings) : [];
+  return {
+    request,
+    ...(total !== undefined ? { total } : {}),
+    get matches() {
+      return parsed();
+    },
+    matchTexts,
+    included,
+    warnings,
+    hasNext,
+  };
 }
 
 /**

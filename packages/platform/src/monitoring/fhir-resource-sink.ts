@@ -51,14 +51,15 @@ export function directSink(db: SqlClient, nowMs: () => number = Date.now): FhirR
          up AS (
            INSERT INTO fhir_resource AS r (resource_type, id, version_id, last_updated, deleted, patient_id, content)
            SELECT resource_type, id, 1, $5::timestamptz, false, patient_id,
-                  content || jsonb_build_object('meta', coalesce(content->'meta', '{}'::jsonb)
-                                                || jsonb_build_object('versionId', '1', 'lastUpdated', $5::text))
+                  vt_fhir_json_text(content || jsonb_build_object('meta', coalesce(content->'meta', '{}'::jsonb)
+                                                || jsonb_build_object('versionId', '1', 'lastUpdated', $5::text)))
              FROM v
            ON CONFLICT (resource_type, id) DO UPDATE
              SET version_id = r.version_id + 1, last_updated = EXCLUDED.last_updated, deleted = false,
                  patient_id = EXCLUDED.patient_id,
-                 content = EXCLUDED.content || jsonb_build_object('meta', coalesce(EXCLUDED.content->'meta', '{}'::jsonb)
-                             || jsonb_build_object('versionId', (r.version_id + 1)::text, 'lastUpdated', $5::text))
+                 -- The proposed row's document (json, migration 011) with the next version number.
+                 content = vt_fhir_json_text(EXCLUDED.content::jsonb || jsonb_build_object('meta',
+                             (EXCLUDED.content::jsonb->'meta') || jsonb_build_object('versionId', (r.version_id + 1)::text)))
            RETURNING r.resource_type, r.id, r.version_id)
          INSERT INTO fhir_resource_version (resource_type, id, version_id, last_updated, deleted, method, content)
          SELECT resource_type, id, version_id, $5::timestamptz, false, CASE WHEN version_id = 1 THEN 'POST' ELSE 'PUT' END, NULL

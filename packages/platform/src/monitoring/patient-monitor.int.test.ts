@@ -116,7 +116,7 @@ describe.each(engines.map((e) => [e.name, e] as [string, TestEngine]))('patient 
     expect(scores).toEqual([3, 5, 7]);
     const stored = await db.query<{ total: number; note: string }>(
       `SELECT (content->'valueQuantity'->>'value')::int AS total, content->'note'->0->>'text' AS note FROM fhir_resource
-        WHERE resource_type = 'Observation' AND patient_id = 'n1' AND content->'code'->'coding' @> '[{"code":"news2-total"}]' ORDER BY 1`,
+        WHERE resource_type = 'Observation' AND patient_id = 'n1' AND (content->'code'->'coding')::jsonb @> '[{"code":"news2-total"}]' ORDER BY 1`,
     );
     expect(stored.map((s) => s.total)).toEqual([3, 5, 7]);
     expect(stored[0]?.note).toContain('on air');

@@ -59,7 +59,7 @@ export class Spo2ScaleFlags {
       `SELECT content->'subject'->>'reference' AS subject, content->'period'->>'end' AS period_end
          FROM fhir_resource
         WHERE resource_type = 'Flag' AND NOT deleted AND content->>'status' = 'active'
-          AND content->'code'->'coding' @> $1::jsonb`,
+          AND (content->'code'->'coding')::jsonb @> $1::jsonb`,
       [JSON.stringify([{ system: spo2Scale2FlagCode.system, code: spo2Scale2FlagCode.code }])],
     );
     const patients = new Set<string>();

@@ -44,7 +44,7 @@ export async function staleDataOutcomes(
 ): Promise<{ outcomes: RuleOutcome[]; devices: number }> {
   const devices = await db.query<DeviceRow>(
     `SELECT id, content->'patient'->>'reference' AS patient_ref, last_updated,
-            (SELECT q->>'value' FROM jsonb_array_elements(coalesce(content->'property', '[]'::jsonb)) p
+            (SELECT q->>'value' FROM jsonb_array_elements(coalesce(content::jsonb->'property', '[]'::jsonb)) p
                CROSS JOIN LATERAL jsonb_array_elements(coalesce(p->'valueQuantity', '[]'::jsonb)) q
               WHERE p->'type'->'coding' @> $1::jsonb LIMIT 1) AS stale_after
        FROM fhir_resource

@@ -1,53 +1,13 @@
-import { createTemporaryPostgres, shouldRunPostgres } from '@vitaltwin/platform/testing';
 import { describe, expect, it } from 'vitest';
-import { loadMigrations, migrate } from './migrations.ts';
-import { openPgliteClient } from './pglite-client.ts';
-import { openPostgresClient } from './postgres-client.ts';
-import type { SqlClient } from './sql-client.ts';
+import { migrateBefore, unmigratedEngines } from '../testing/unmigrated-databases.ts';
+import { migrate } from './migrations.ts';
 import { TimeSeriesStore } from './time-series-store.ts';
 
 // Migration 008 moves readings stored under the old layout (device_reading keyed by patient and
 // code text) into reading_series + reading_point, and device_reading becomes a view of them.
 const seriesMigration = 8;
 
-async function migrateBefore(db: SqlClient, version: number): Promise<void> {
-  await db.query(
-    `CREATE TABLE IF NOT EXISTS schema_migration (
-       version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-  );
-  for (const m of (await loadMigrations()).filter((m) => m.version < version)) {
-    await db.transaction(async (tx) => {
-      await tx.exec(m.sql);
-      await tx.query('INSERT INTO schema_migration (version, name) VALUES ($1, $2)', [m.version, m.name]);
-    });
-  }
-}
-
-const engines: { name: string; open(): Promise<{ db: SqlClient; dispose(): Promise<void> }> }[] = [
-  {
-    name: 'pglite',
-    async open() {
-      const db = await openPgliteClient();
-      return { db, dispose: () => db.close() };
-    },
-  },
-];
-if (await shouldRunPostgres('device reading series migration')) {
-  engines.push({
-    name: 'postgres',
-    async open() {
-      const temp = await createTemporaryPostgres();
-      const db = await openPostgresClient({ connectionString: temp.url });
-      return {
-        db,
-        async dispose() {
-          await db.close();
-          await temp.drop();
-        },
-      };
-    },
-  });
-}
+const engines = await unmigratedEngines('device reading series migration');
 
 describe.each(engines)('migration 008 on $name', (engine) => {
   it('keeps every reading, month partitions included, and later writes join the moved series', async () => {

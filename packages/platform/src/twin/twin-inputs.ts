@@ -17,7 +17,7 @@ const minuteMs = 60_000;
 // The treatment resources of one patient: insulin administrations and LOINC 9059-7 carbohydrate
 // Observations (jsonb containment on the code, so other Observations are never read).
 const treatmentFilter = `patient_id = $1 AND (resource_type = 'MedicationAdministration'
-  OR (resource_type = 'Observation' AND content->'code'->'coding' @> $2::jsonb))`;
+  OR (resource_type = 'Observation' AND (content->'code'->'coding')::jsonb @> $2::jsonb))`;
 const treatmentParams = (patientId: string): unknown[] => [
   patientId,
   JSON.stringify([{ system: 'http://loinc.org', code: carbIntakeLoinc }]),
