@@ -30,18 +30,37 @@ export function canonicalJson(value: unknown): string {
         return `${out}]`;
       }
       const record = value as Record<string, unknown>;
-      // The default sort compares UTF-16 code units, which is what RFC 8785 §3.2.3 asks for.
-      const keys = Object.keys(record).sort();
+      const keys = Object.keys(record);
+      // The default sort compares UTF-16 code units, which is what RFC 8785 §3.2.3 asks for. Objects
+      // built with their keys in that order (audit events are) skip it.
+      if (!inCodeUnitOrder(keys)) keys.sort();
       let out = '{';
       for (const key of keys) {
         const member = record[key];
         if (member === undefined) continue;
         if (out.length > 1) out += ',';
-        out += `${JSON.stringify(key)}:${canonicalJson(member)}`;
+        out += `${quotedKey(key)}:${canonicalJson(member)}`;
       }
       return `${out}}`;
     }
     default:
       throw new TypeError(`canonical JSON cannot hold a ${typeof value}`);
   }
+}
+
+function inCodeUnitOrder(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
+  return true;
+}
+
+// Member names repeat from record to record (system, code, display ...): quoted once each.
+const quotedKeys = new Map<string, string>();
+
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < 1024) quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }
