@@ -282,7 +282,12 @@ async function run(engine: 'pglite' | 'postgres') {
     // Warm-up of both paths, then the two scenarios.
     const monitor = server.context.db;
     await measure(dataDir, () => `${base}/Observation/o-0-${Math.floor(rand() * perPatient)}`, undefined, warmUpRequests);
-    await measure(dataDir, () => `${base}/Observation?patient=p0&code=http://loinc.org%7C8867-4&date=ge${since}&_sort=-date&_count=50`, undefined, warmUpRequests);
+    await measure(
+      dataDir,
+      () => `${base}/Observation?patient=p0&code=http://loinc.org%7C8867-4&date=ge${since}&_sort=-date&_count=50`,
+      undefined,
+      warmUpRequests,
+    );
     const read = await measure(
       dataDir,
       () => `${base}/Observation/o-${Math.floor(rand() * patients)}-${Math.floor(rand() * perPatient)}`,
