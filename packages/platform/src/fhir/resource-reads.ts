@@ -40,15 +40,7 @@ export async function tryRead(q: SqlQueryable, type: string, id: string): Promis
 }
 
 export async function readResource(q: SqlQueryable, type: string, id: string): Promise<Resource> {
-  if (type === 'Observation' && id.startsWith('dr-')) {
-    const obs = await readDeviceObservation(q, id);
-    if (!obs) throw new VitaltwinError('VT_ERR_NOT_FOUND', `${type}/${id} not found`);
-    return obs;
-  }
-  const row = await readCurrent(q, type, id);
-  if (!row) throw new VitaltwinError('VT_ERR_NOT_FOUND', `${type}/${id} not found`);
-  if (row.deleted || !row.content) throw new VitaltwinError('VT_ERR_GONE', `${type}/${id} was deleted`);
-  return presentable(row.content);
+  return (await readResourceJson(q, type, id)).json.resource;
 }
 
 /** The current version as stored JSON text, with the version it is (for ETag and Last-Modified). */
@@ -57,11 +49,12 @@ export interface CurrentJson {
   readonly meta: { readonly versionId?: string; readonly lastUpdated?: string };
 }
 
-/** As readResource, without parsing the document: what a read by id sends as it is stored. */
+/** The live resource (404 when unknown, 410 when deleted) as its stored text: what a read by id sends. */
 export async function readResourceJson(q: SqlQueryable, type: string, id: string): Promise<CurrentJson> {
   if (type === 'Observation' && id.startsWith('dr-')) {
-    const resource = await readResource(q, type, id);
-    return { json: StoredJson.fromResource(resource), meta: resource.meta ?? {} };
+    const obs = await readDeviceObservation(q, id);
+    if (!obs) throw new VitaltwinError('VT_ERR_NOT_FOUND', `${type}/${id} not found`);
+    return { json: StoredJson.fromResource(obs), meta: obs.meta ?? {} };
   }
   const rows = await q.query<{ version_id: number; last_updated: Date | string; deleted: boolean; content: string | null }>(
     'SELECT version_id, last_updated, deleted, content::text AS content FROM fhir_resource WHERE resource_type = $1 AND id = $2',
