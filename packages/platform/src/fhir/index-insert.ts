@@ -172,7 +172,7 @@ export function indexInsertStatement(
       ),
     );
   }
-  const key = (path: { id: string }) => keys.key(path as Parameters<SearchIndexKeys['key']>[0]);
+  const key = (path: { id: string }) => keys.key(path);
   let indexRows = 0;
   for (const name of tableNames) {
     const spec = tables[name];

@@ -16,8 +16,6 @@ export interface CurrentRow {
   content: Resource | null;
 }
 
-export { presentable } from './stored-json.ts';
-
 export async function readCurrent(q: SqlQueryable, type: string, id: string): Promise<CurrentRow | undefined> {
   const rows = await q.query<CurrentRow>(
     'SELECT rid, version_id, last_updated, deleted, content FROM fhir_resource WHERE resource_type = $1 AND id = $2',

@@ -5,9 +5,9 @@ import type { SqlQueryable } from '../store/sql-client.ts';
 import { extractIndex } from './index-extractor.ts';
 import { indexInsertStatement } from './index-insert.ts';
 import type { ExtractedIndex } from './index-rows.ts';
-import { presentable } from './resource-reads.ts';
 import type { SearchIndexKeys } from './search-index-keys.ts';
 import { searchModel } from './search-parameter-registry.ts';
+import { presentable } from './stored-json.ts';
 
 /**
  * The batch write path: any number of creates, updates and deletes written with two statements

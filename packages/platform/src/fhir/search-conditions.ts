@@ -29,6 +29,8 @@ export type ConditionResult =
   | {
       readonly kind: 'set';
       readonly sql: string;
+      /** `FROM <index table> WHERE ...`: the rows behind `sql` (which is `SELECT rid` of them). */
+      readonly source: string;
       readonly negated: boolean;
       /** The set carries the patient hint, so it holds one patient's index rows at most. */
       readonly patientBounded: boolean;
@@ -58,12 +60,12 @@ export function paramCondition(ctx: ConditionContext, param: IndexedParam, claus
   );
   const pk =
     ctx.patientKey !== undefined && patientScoped.has(param.type) ? ` AND pk = ANY(${ctx.params.add([ctx.patientKey, 0], 'int[]')})` : '';
-  const from = `SELECT rid FROM ${table} WHERE key = ANY(${keys})${pk}`;
+  const from = `FROM ${table} WHERE key = ANY(${keys})${pk}`;
   const modifier = clause.modifier;
   if (modifier === 'missing') {
     const v = clause.values[0];
     if (clause.values.length !== 1 || (v !== 'true' && v !== 'false')) return invalid(clause, ':missing takes true or false');
-    return { kind: 'set', sql: from, negated: v === 'true', patientBounded: pk !== '' };
+    return { kind: 'set', sql: `SELECT rid ${from}`, source: from, negated: v === 'true', patientBounded: pk !== '' };
   }
   const predicates: string[] = [];
   let negated = false;
@@ -74,7 +76,8 @@ export function paramCondition(ctx: ConditionContext, param: IndexedParam, claus
   }
   if (param.type === 'token' && modifier === 'not') negated = true;
   const branchFilter = param.type === 'reference' ? referenceBranchFilter(ctx, param.branches) : '';
-  return { kind: 'set', sql: `${from}${branchFilter} AND (${predicates.join(' OR ')})`, negated, patientBounded: pk !== '' };
+  const source = `${from}${branchFilter} AND (${predicates.join(' OR ')})`;
+  return { kind: 'set', sql: `SELECT rid ${source}`, source, negated, patientBounded: pk !== '' };
 }
 
 type Failure = Exclude<ConditionResult, { kind: 'set' }>;

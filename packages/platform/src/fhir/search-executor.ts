@@ -84,12 +84,10 @@ export async function executeSearch(
   const first = request.sort[0];
   const fusedIndex =
     first && sort.columns[0] && model.params.get(first.code)?.type === 'date'
-      ? plan.positive.findIndex((k) => k.sortable === first.code)
+      ? plan.positive.findIndex((k) => k.sortable?.code === first.code)
       : -1;
-  const fused = fusedIndex >= 0 ? plan.positive[fusedIndex] : undefined;
-  const driver = fused
-    ? `${fused.sql.replace(/^SELECT rid FROM (fhir_date|fhir_series) WHERE /, `SELECT rid, ${first!.descending ? 'max(hi)' : 'min(lo)'} AS s0 FROM $1 WHERE `)} GROUP BY rid`
-    : undefined;
+  const fused = fusedIndex >= 0 ? plan.positive[fusedIndex]?.sortable : undefined;
+  const driver = fused ? `SELECT rid, ${first!.descending ? 'max(hi)' : 'min(lo)'} AS s0 ${fused.source} GROUP BY rid` : undefined;
   const positive = plan.positive.filter((_, i) => i !== fusedIndex);
   const stored = storedBranch(positive, plan.negative, plan.resourceFilters, () => params.add(model.resourceType, 'text'), driver);
   const sortNames = sort.columns.map((_, i) => `s${i}`);

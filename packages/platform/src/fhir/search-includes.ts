@@ -2,10 +2,10 @@ import { toTypedValue } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import type { SqlQueryable } from '../store/sql-client.ts';
 import { parseReferenceString } from './reference-string.ts';
-import { presentable } from './resource-reads.ts';
 import type { SearchIndexKeys } from './search-index-keys.ts';
 import { type IndexedParam, searchModel } from './search-parameter-registry.ts';
 import type { IncludeSpec, SearchRequest } from './search-request.ts';
+import { presentable } from './stored-json.ts';
 
 /**
  * `_include` and `_revinclude` (R4 search 3.1.1.5.4): resources the page's matches reference

@@ -89,7 +89,7 @@ describe('planSearch', () => {
   });
 
   it('answers patient, code and date of one series with one set of the series index', () => {
-    const sets = (query: string) => plan('Observation', query).positive.map((k) => [k.sql.split(' WHERE ')[0], k.code, k.sortable]);
+    const sets = (query: string) => plan('Observation', query).positive.map((k) => [k.sql.split(' WHERE ')[0], k.code, k.sortable?.code]);
     const series = 'SELECT rid FROM fhir_series';
     expect(sets('patient=p1&code=http://loinc.org|8867-4&date=ge2020&encounter=Encounter/e1')).toEqual([
       [series, 'date', 'date'],

@@ -41,10 +41,11 @@ export interface KeySet {
    */
   readonly patientBounded: boolean;
   /**
-   * The date parameter this set can also yield a sort value for (`s0`, the extreme of the rows it
-   * selects), so a search sorted by it reads the value from the rows it already scans.
+   * The date parameter this set can also yield a sort value for, and the rows it selects (`FROM ...
+   * WHERE ...`, with `lo` and `hi` columns): a search sorted by that parameter takes the extreme of
+   * the rows it already scans instead of probing the date rows again per match.
    */
-  readonly sortable?: string;
+  readonly sortable?: { readonly code: string; readonly source: string };
 }
 
 export interface PlanOptions {
@@ -72,9 +73,14 @@ export function planSearch(model: ResourceSearchModel, request: SearchRequest, o
   };
   const spec = scope && options.seriesIndex !== false ? seriesSpec(model) : undefined;
   const series = spec && scope ? seriesSet(ctx, model, spec, scope, request.clauses, options.keys.key(spec.path)) : undefined;
-  if (series) {
-    const date = series.clauses.find((c) => c.code === spec!.date.code);
-    positive.push({ sql: series.sql, code: date?.code ?? spec!.code.code, patientBounded: true, sortable: spec!.date.code });
+  if (spec && series) {
+    const date = series.clauses.find((c) => c.code === spec.date.code);
+    positive.push({
+      sql: `SELECT rid ${series.source}`,
+      code: date?.code ?? spec.code.code,
+      patientBounded: true,
+      sortable: { code: spec.date.code, source: series.source },
+    });
   }
   for (const clause of request.clauses) {
     if (series?.clauses.includes(clause)) continue;
@@ -106,7 +112,7 @@ export function planSearch(model: ResourceSearchModel, request: SearchRequest, o
             sql: result.sql,
             code: clause.code,
             patientBounded: result.patientBounded || clause === scope?.clause,
-            ...(param.type === 'date' ? { sortable: clause.code } : {}),
+            ...(param.type === 'date' ? { sortable: { code: clause.code, source: result.source } } : {}),
           });
         break;
       case 'unsupported':

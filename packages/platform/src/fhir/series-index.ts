@@ -92,9 +92,9 @@ export function seriesRows(index: Omit<ExtractedIndex, 'series'>, spec: SeriesSp
   return rows;
 }
 
-/** The clauses a series set answers, and its SQL. */
+/** The clauses a series set answers, and its rows (`FROM fhir_series WHERE ...`). */
 export interface SeriesSet {
-  readonly sql: string;
+  readonly source: string;
   readonly clauses: readonly SearchParamClause[];
 }
 
@@ -133,7 +133,7 @@ export function seriesSet(
   where.push(`(${code.values.map((v) => valuePredicate(ctx, spec.code, undefined, v) as string).join(' OR ')})`);
   if (date) where.push(`(${date.values.map((v) => valuePredicate(ctx, spec.date, undefined, v) as string).join(' OR ')})`);
   return {
-    sql: `SELECT rid FROM fhir_series WHERE ${where.join(' AND ')}`,
+    source: `FROM fhir_series WHERE ${where.join(' AND ')}`,
     clauses: date ? [scope.clause, code, date] : [scope.clause, code],
   };
 }

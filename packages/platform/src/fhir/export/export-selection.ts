@@ -1,7 +1,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { VitaltwinError } from '@vitaltwin/core';
 import type { SqlQueryable } from '../../store/sql-client.ts';
-import { presentable } from '../resource-reads.ts';
+import { presentable } from '../stored-json.ts';
 
 /**
  * Which stored resources an export takes (FHIR Bulk Data Access IG 2.0, "Bulk Data Kick-off

@@ -2,7 +2,6 @@ import type { Observation, Resource } from '@medplum/fhirtypes';
 import { VitaltwinError } from '@vitaltwin/core';
 import { deviceObservation, fromRawDeviceRow, loincSystem, type RawDeviceRow } from '../device-observations.ts';
 import type { FhirStoreContext } from '../fhir-store-context.ts';
-import { presentable } from '../resource-reads.ts';
 import type { SearchResult } from '../search-executor.ts';
 import { storedBranch } from '../search-executor.ts';
 import { searchModel } from '../search-parameter-registry.ts';
@@ -10,6 +9,7 @@ import { planSearch } from '../search-plan.ts';
 import { parseSearchRequest } from '../search-request.ts';
 import { parseTokenValue } from '../search-values.ts';
 import { guarded } from '../storage-errors.ts';
+import { presentable } from '../stored-json.ts';
 
 /**
  * `Observation/$lastn` (FHIR R4 observation-operation-lastn): the most recent `max` Observations

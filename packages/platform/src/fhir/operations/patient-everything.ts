@@ -2,12 +2,12 @@ import type { Resource } from '@medplum/fhirtypes';
 import { VitaltwinError } from '@vitaltwin/core';
 import { deviceColumns, deviceObservation, fromRawDeviceRow, type RawDeviceRow } from '../device-observations.ts';
 import type { FhirStoreContext } from '../fhir-store-context.ts';
-import { presentable } from '../resource-reads.ts';
 import type { SearchResult } from '../search-executor.ts';
 import { fhirResourceTypes, searchModel } from '../search-parameter-registry.ts';
 import { parseSearchRequest } from '../search-request.ts';
 import { SqlParams } from '../sql-params.ts';
 import { guarded } from '../storage-errors.ts';
+import { presentable } from '../stored-json.ts';
 
 /**
  * `Patient/{id}/$everything` (FHIR R4 patient-operation-everything): the patient, every resource
