@@ -6,7 +6,7 @@ import { findMatches, lockCriteria } from './conditional-match.ts';
 import type { FhirStoreContext } from './fhir-store-context.ts';
 import { applyJsonPatch } from './json-patch.ts';
 import { matchesPending } from './pending-match.ts';
-import { conditionalReferences, rewriteReferences } from './reference-rewriter.ts';
+import { conditionalReferences, ReferenceRewriter } from './reference-rewriter.ts';
 import { readCurrent, readResource, readVersion } from './resource-reads.ts';
 import { precheckFhirResource, validationError } from './resource-validation.ts';
 import { type WriteOp, type WriteResult, writeBatch } from './resource-writer.ts';
@@ -72,6 +72,7 @@ async function runEntries(store: FhirStoreContext, tx: SqlQueryable, bundle: Par
   const prepared = new Map<number, { resource: Resource; ifMatch?: number }>();
   const problems: ProblemDetail[] = [];
   let parseLevel = false;
+  const rewriter = new ReferenceRewriter(refMap);
   const collect = (e: BundleRequestEntry, error: unknown) => {
     if (!(error instanceof VitaltwinError) || (error.code !== 'VT_ERR_VALIDATION' && error.code !== 'VT_ERR_INVALID_INPUT')) throw error;
     parseLevel ||= error.code === 'VT_ERR_INVALID_INPUT';
@@ -83,7 +84,7 @@ async function runEntries(store: FhirStoreContext, tx: SqlQueryable, bundle: Par
     const identity = identities.get(e.index);
     if (!identity || identity.existing) continue;
     try {
-      const body = await prepareBody(tx, e, identity, refMap);
+      const body = await prepareBody(tx, e, identity, rewriter);
       if (body) prepared.set(e.index, body);
     } catch (error) {
       collect(e, error);
@@ -206,12 +207,12 @@ async function prepareBody(
   tx: SqlQueryable,
   e: BundleRequestEntry,
   identity: Identity,
-  refMap: ReadonlyMap<string, string>,
+  rewriter: ReferenceRewriter,
 ): Promise<{ resource: Resource; ifMatch?: number } | undefined> {
   switch (e.method) {
     case 'POST':
     case 'PUT': {
-      const body = rewriteReferences(e.resource, refMap) as Record<string, unknown>;
+      const body = rewriter.rewrite(e.resource) as Record<string, unknown>;
       const resource = precheckFhirResource({ ...body, id: e.method === 'PUT' ? identity.id : undefined }, e.type);
       return { resource: { ...resource, id: identity.id } };
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conditionalReferences, rewriteReferences } from './reference-rewriter.ts';
+import { conditionalReferences, ReferenceRewriter, rewriteReferences } from './reference-rewriter.ts';
 import { parseReferenceString } from './reference-string.ts';
 
 // Oracle: FHIR R4 http.html 3.1.0.11.2 (transaction processing: references to fullUrls and
@@ -35,6 +35,34 @@ describe('rewriteReferences', () => {
     const out = rewriteReferences(patient, map);
     expect(out.text.div).toBe('<div>see Patient/p1</div>');
     expect(out.identifier[0]!.value).toBe('urn:uuid:11111111-1111-4111-8111-111111111111');
+  });
+
+  it('rewrites every fullUrl in narrative, the longest key where keys overlap, and leaves unknown urns', () => {
+    const urns = new Map([
+      ['urn:uuid:1', 'Patient/short'],
+      ['urn:uuid:12', 'Patient/long'],
+      ['urn:oid:1.2.3', 'Organization/o'],
+    ]);
+    const div = '<div>urn:uuid:12 and urn:uuid:1, urn:uuid:9 urn:oid:1.2.3urn:uuid:1</div>';
+    const out = rewriteReferences({ resourceType: 'Patient', text: { status: 'generated', div } }, urns);
+    expect(out.text.div).toBe('<div>Patient/long and Patient/short, urn:uuid:9 Organization/oPatient/short</div>');
+  });
+
+  it('shares what it does not change and never changes its input', () => {
+    const rewriter = new ReferenceRewriter(map);
+    const unchanged = { resourceType: 'Observation', code: { text: 'x' }, subject: { reference: 'Patient/other' } };
+    expect(rewriter.rewrite(unchanged)).toBe(unchanged);
+    const input = {
+      resourceType: 'Observation',
+      code: { coding: [{ code: '1' }] },
+      performer: [{ reference: 'Practitioner/a' }, { reference: 'Organization?identifier=urn:x|7' }],
+    };
+    const snapshot = structuredClone(input);
+    const out = rewriter.rewrite(input);
+    expect(out.code).toBe(input.code);
+    expect(out.performer[0]).toBe(input.performer[0]);
+    expect(out.performer[1]).toEqual({ reference: 'Organization/o7' });
+    expect(input).toEqual(snapshot);
   });
 
   it('lists conditional references once each', () => {

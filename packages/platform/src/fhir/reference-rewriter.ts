@@ -21,31 +21,81 @@ export function conditionalReferences(value: unknown): string[] {
 
 /** A copy of `value` with references replaced by `map` (keys: fullUrls and conditional references). */
 export function rewriteReferences<T>(value: T, map: ReferenceMap): T {
-  if (map.size === 0) return value;
-  const urns = [...map.keys()].filter((k) => k.startsWith('urn:'));
-  return rewrite(value, map, urns) as T;
+  return new ReferenceRewriter(map).rewrite(value);
 }
 
-function rewrite(value: unknown, map: ReferenceMap, urns: readonly string[]): unknown {
-  if (Array.isArray(value)) return value.map((v) => rewrite(v, map, urns));
-  if (typeof value !== 'object' || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    if (key === 'div' && typeof v === 'string' && urns.length > 0) out[key] = rewriteNarrative(v, map, urns);
-    else if (key === 'reference' && typeof v === 'string') out[key] = map.get(stripHistory(v)) ?? map.get(v) ?? v;
-    else out[key] = rewrite(v, map, urns);
+/**
+ * Rewrites many resources against one map (a Bundle's entries): the map's `urn:` keys are indexed
+ * once. Copy on write: what holds nothing to replace is shared with the input, which is never
+ * changed, so a resource with no reference to rewrite comes back as itself.
+ */
+export class ReferenceRewriter {
+  /** Distinct lengths of the `urn:` keys, longest first (narrative is scanned for those keys). */
+  private readonly urnLengths: readonly number[];
+
+  constructor(private readonly map: ReferenceMap) {
+    const lengths = new Set<number>();
+    for (const k of map.keys()) if (k.startsWith('urn:')) lengths.add(k.length);
+    this.urnLengths = [...lengths].sort((a, b) => b - a);
   }
-  return out;
-}
 
-function rewriteNarrative(div: string, map: ReferenceMap, urns: readonly string[]): string {
-  let text = div;
-  for (const urn of urns) if (text.includes(urn)) text = text.split(urn).join(map.get(urn)!);
-  return text;
+  rewrite<T>(value: T): T {
+    return this.map.size === 0 ? value : (this.value(value) as T);
+  }
+
+  private value(value: unknown): unknown {
+    if (typeof value !== 'object' || value === null) return value;
+    if (Array.isArray(value)) {
+      let out: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const v = value[i];
+        const r = this.value(v);
+        if (r !== v && out === undefined) out = value.slice(0, i);
+        out?.push(r);
+      }
+      return out ?? value;
+    }
+    const source = value as Record<string, unknown>;
+    let out: Record<string, unknown> | undefined;
+    for (const key in source) {
+      const v = source[key];
+      let r = v;
+      if (typeof v === 'string') {
+        if (key === 'reference') r = this.map.get(stripHistory(v)) ?? this.map.get(v) ?? v;
+        else if (key === 'div' && this.urnLengths.length > 0) r = this.narrative(v);
+      } else r = this.value(v);
+      if (r !== v) {
+        out ??= { ...source };
+        out[key] = r;
+      }
+    }
+    return out ?? value;
+  }
+
+  /** `div` with each fullUrl (`urn:` key) it contains replaced; the longest key wins at each place. */
+  private narrative(div: string): string {
+    let from = div.indexOf('urn:');
+    if (from < 0) return div;
+    let out = '';
+    let copied = 0;
+    while (from >= 0) {
+      let next = from + 4;
+      for (const length of this.urnLengths) {
+        const target = this.map.get(div.slice(from, from + length));
+        if (target === undefined) continue;
+        out += div.slice(copied, from) + target;
+        copied = next = from + length;
+        break;
+      }
+      from = div.indexOf('urn:', next);
+    }
+    return copied === 0 ? div : out + div.slice(copied);
+  }
 }
 
 function stripHistory(reference: string): string {
-  return reference.replace(/\/_history\/[^/]+$/, '');
+  const at = reference.indexOf('/_history/');
+  return at < 0 ? reference : reference.replace(/\/_history\/[^/]+$/, '');
 }
 
 function walk(value: unknown, visit: (key: string, text: string) => void): void {

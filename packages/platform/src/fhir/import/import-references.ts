@@ -1,7 +1,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { isVitaltwinError } from '@vitaltwin/core';
 import { matchesPending } from '../pending-match.ts';
-import { rewriteReferences } from '../reference-rewriter.ts';
+import { ReferenceRewriter } from '../reference-rewriter.ts';
 import { isConditionalReference } from '../reference-string.ts';
 import { isFhirResourceType } from '../search-parameter-registry.ts';
 import { IdentifierRegistry, type RegisteredMatch } from './identifier-registry.ts';
@@ -59,7 +59,8 @@ export class ImportReferences {
       if (target !== undefined) map.set(ref, target);
     }
     if (map.size === 0) return;
-    for (const item of live) item.resource = rewriteReferences(item.resource, map);
+    const rewriter = new ReferenceRewriter(map);
+    for (const item of live) item.resource = rewriter.rewrite(item.resource);
   }
 
   private async conditionalCreate(unit: ImportUnit, item: ImportItem): Promise<void> {
