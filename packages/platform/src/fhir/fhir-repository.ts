@@ -3,6 +3,7 @@ import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { VitaltwinError } from '@vitaltwin/core';
 import type { SqlClient } from '../store/sql-client.ts';
 import { type BundleOptions, processBundle } from './bundle-processor.ts';
+import { CoalescedReads } from './coalesced-reads.ts';
 import { loadFhirDefinitions } from './fhir-definitions.ts';
 import type { FhirStoreContext } from './fhir-store-context.ts';
 import { indexTables } from './index-insert.ts';
@@ -13,7 +14,6 @@ import {
   type HistoryQuery,
   readHistory,
   readResource,
-  readResourceJson,
   readVersion,
   streamCurrent,
   tryRead,
@@ -86,6 +86,8 @@ const statisticsTables = ['fhir_resource', ...indexTables];
 
 export class FhirRepository {
   readonly context: FhirStoreContext;
+  /** Reads by id asked for together share a statement (coalesced-reads.ts). */
+  private readonly reads: CoalescedReads;
   private rowsSinceAnalyze = 0;
   private analyzeAfterRows = analyzeEveryRows;
   private analyzing = false;
@@ -101,6 +103,7 @@ export class FhirRepository {
       return this.pool.validate(resources);
     };
     this.context = { ...context, validate };
+    this.reads = new CoalescedReads(context.db);
   }
 
   /** Loads the R4 definitions (once per process) and the index keys of this database. */
@@ -130,7 +133,7 @@ export class FhirRepository {
   /** As read, as the stored JSON text (stored-json.ts): what the REST read sends unparsed. */
   readJson(type: string, id: string): Promise<CurrentJson> {
     this.requireType(type);
-    return guarded(() => readResourceJson(this.db, type, id));
+    return guarded(() => this.reads.read(type, id));
   }
 
   /** The live resource or undefined: one indexed lookup, for hot paths (device binding). */

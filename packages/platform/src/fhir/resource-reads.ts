@@ -54,12 +54,24 @@ export async function readResourceJson(q: SqlQueryable, type: string, id: string
     if (!obs) throw new VitaltwinError('VT_ERR_NOT_FOUND', `${type}/${id} not found`);
     return { json: StoredJson.fromResource(obs), meta: obs.meta ?? {} };
   }
-  const rows = await q.query<{ version_id: number; last_updated: Date | string; deleted: boolean; content: string | null }>(
+  const rows = await q.query<CurrentJsonRow>(
     'SELECT version_id, last_updated, deleted, content::text AS content FROM fhir_resource WHERE resource_type = $1 AND id = $2',
     [type, id],
     { name: 'vt_fhir_read_json' },
   );
-  const row = rows[0];
+  return currentJsonOf(type, id, rows[0]);
+}
+
+/** The row of fhir_resource a read by id selects (content as text). */
+export interface CurrentJsonRow {
+  version_id: number;
+  last_updated: Date | string;
+  deleted: boolean;
+  content: string | null;
+}
+
+/** What a read by id answers for `row` (undefined: there is none): the document, or 404 / 410. */
+export function currentJsonOf(type: string, id: string, row: CurrentJsonRow | undefined): CurrentJson {
   if (!row) throw new VitaltwinError('VT_ERR_NOT_FOUND', `${type}/${id} not found`);
   if (row.deleted || !row.content) throw new VitaltwinError('VT_ERR_GONE', `${type}/${id} was deleted`);
   return {
