@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { FhirRepository, openDatabase, type SqlClient } from '@vitaltwin/platform';
 import { createTemporaryPostgres, postgresAdminUrl, postgresUnavailableReason } from '@vitaltwin/platform/testing';
 import pg from 'pg';
@@ -86,50 +87,13 @@ async function seed(db: SqlClient): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
-// The load generator runs in its own process so it does not share the server's event loop, but it
-// shares the machine's cores: it uses node:http with a keep-alive agent (one socket per client),
-// which took a third of the CPU per request that fetch (undici's WHATWG layer) took here, about
-// 0.2 ms against 0.5-0.8 ms per read, leaving that much more of the machine to the server under
-// test (VT_BENCH_HTTP_CLIENT=fetch runs the former fetch loop, for comparison).
-const clientScript = `
-import { readFileSync } from 'node:fs';
-import http from 'node:http';
-const { urls, clients, kind } = JSON.parse(readFileSync(process.argv[1], 'utf8'));
-const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
-const viaHttp = (url) => new Promise((resolve, reject) => {
-  http.get(url, { agent }, (res) => {
-    res.on('data', () => {});
-    res.on('end', () => resolve(res.statusCode));
-    res.on('error', reject);
-  }).on('error', reject);
-});
-const viaFetch = async (url) => {
-  const response = await fetch(url);
-  await response.arrayBuffer();
-  return response.status;
-};
-const get = kind === 'fetch' ? viaFetch : viaHttp;
-const latencies = [];
-let next = 0;
-const cpu0 = process.cpuUsage();
-const started = performance.now();
-await Promise.all(Array.from({ length: clients }, async () => {
-  while (next < urls.length) {
-    const url = urls[next++];
-    const t = performance.now();
-    const status = await get(url);
-    if (status !== 200) throw new Error('HTTP ' + status + ' for ' + url);
-    latencies.push(performance.now() - t);
-  }
-}));
-const seconds = (performance.now() - started) / 1000;
-const cpu = process.cpuUsage(cpu0);
-latencies.sort((a, b) => a - b);
-const q = (p) => Number(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(2));
-console.log(JSON.stringify({ p50: q(0.5), p99: q(0.99), rps: Math.round(latencies.length / seconds),
-  clientCpuUs: Math.round((cpu.user + cpu.system) / latencies.length) }));
-`;
-const httpClient = process.env.VT_BENCH_HTTP_CLIENT === 'fetch' ? 'fetch' : 'http';
+// The load generator (bench/http-load.mjs) runs in its own process so it does not share the
+// server's event loop, but it shares the machine's cores. By default it writes requests and reads
+// responses on raw keep-alive sockets (about a quarter of node:http's CPU per request), leaving that
+// much more of the machine to the server under test; VT_BENCH_HTTP_CLIENT=http or fetch runs it
+// with node:http or fetch instead, for comparison. Its CPU per request is reported as `client`.
+const loadGenerator = fileURLToPath(new URL('./http-load.mjs', import.meta.url));
+const httpClient = ['http', 'fetch'].includes(process.env.VT_BENCH_HTTP_CLIENT ?? '') ? process.env.VT_BENCH_HTTP_CLIENT : 'raw';
 
 /**
  * CPU seconds used so far by this process (the server, and PGlite's thread) and by the PostgreSQL
@@ -161,7 +125,7 @@ async function measure(dir: string, url: () => string, monitor?: SqlClient, coun
   await writeFile(file, JSON.stringify({ clients, kind: httpClient, urls: Array.from({ length: count }, url) }));
   const before = await cpuSeconds(monitor);
   const out = await new Promise<string>((resolve, reject) =>
-    execFile(process.execPath, ['--input-type=module', '-e', clientScript, file], { maxBuffer: 1 << 20 }, (error, stdout) =>
+    execFile(process.execPath, [loadGenerator, file], { maxBuffer: 1 << 20 }, (error, stdout) =>
       error ? reject(error) : resolve(stdout),
     ),
   );

@@ -27,7 +27,7 @@ export interface AuditRecord {
 }
 
 /** FHIR R4 AuditEvent.action (C R U D E) for each action. */
-const actionCode: Readonly<Record<AuditAction, 'C' | 'R' | 'U' | 'D' | 'E'>> = {
+export const auditActionCode: Readonly<Record<AuditAction, 'C' | 'R' | 'U' | 'D' | 'E'>> = {
   create: 'C',
   read: 'R',
   update: 'U',
@@ -91,7 +91,7 @@ export function toAuditEvent(record: AuditRecord): Record<string, unknown> {
     resourceType: 'AuditEvent',
     type,
     ...(subtype.length > 0 ? { subtype } : {}),
-    action: actionCode[record.action],
+    action: auditActionCode[record.action],
     recorded: new Date(record.recordedMs).toISOString(),
     outcome: auditOutcomeCode[record.outcome],
     ...(record.detail !== undefined || record.httpStatus !== undefined

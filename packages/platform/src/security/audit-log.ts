@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type AuditRecord, auditOutcomeCode, canonicalJson, type Logger, toAuditEvent } from '@vitaltwin/core';
+import { type AuditRecord, auditOutcomeCode, canonicalAuditEventJson, canonicalJson, type Logger, toAuditEvent } from '@vitaltwin/core';
+import { binaryArray } from '../store/binary-array-param.ts';
 import type { SqlClient, SqlQueryable } from '../store/sql-client.ts';
 
 /**
@@ -48,7 +49,7 @@ const nullable = (text: string | null) => (text === null ? 'null' : JSON.stringi
  * canonicalJson(row) given the canonical JSON of its content, which the insert stores as well:
  * the members of AuditRowContent in code-unit order, each always present (null, never undefined).
  */
-export function canonicalRowJson(row: AuditRowContent, canonicalContent: string): string {
+export function canonicalRowJson(row: Omit<AuditRowContent, 'content'>, canonicalContent: string): string {
   return (
     `{"action":${JSON.stringify(row.action)},"actor":${JSON.stringify(row.actor)},"content":${canonicalContent},` +
     `"entity":${nullable(row.entity)},"outcome":${JSON.stringify(row.outcome)},"patient_id":${nullable(row.patient_id)},` +
@@ -91,6 +92,19 @@ function cleanRecord(r: AuditRecord): AuditRecord {
 }
 
 export function toRowContent(record: AuditRecord): AuditRowContent {
+  return { ...rowColumns(record), content: toAuditEvent(record) };
+}
+
+/** A row as the writer inserts it: the content as its canonical JSON text, written straight from the record. */
+export interface AuditRowText extends Omit<AuditRowContent, 'content'> {
+  readonly contentJson: string;
+}
+
+export function toRowText(record: AuditRecord): AuditRowText {
+  return { ...rowColumns(record), contentJson: canonicalAuditEventJson(record) };
+}
+
+function rowColumns(record: AuditRecord): Omit<AuditRowContent, 'content'> {
   return {
     recorded: new Date(record.recordedMs).toISOString(),
     actor: record.actor,
@@ -99,7 +113,6 @@ export function toRowContent(record: AuditRecord): AuditRowContent {
     patient_id: record.patientId ?? null,
     outcome: auditOutcomeCode[record.outcome],
     source: record.source ?? null,
-    content: toAuditEvent(record),
   };
 }
 
@@ -194,7 +207,7 @@ export class AuditLog {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
-        await this.writeBatch(batch.map((p) => toRowContent(cleanRecord(p.record))));
+        await this.writeBatch(batch.map((p) => toRowText(cleanRecord(p.record))));
         for (const p of batch) p.resolve();
       } catch (error) {
         this.options.logger?.error({ err: error, records: batch.length }, 'audit write failed');
@@ -203,7 +216,7 @@ export class AuditLog {
     }
   }
 
-  private async writeBatch(rows: readonly AuditRowContent[]): Promise<void> {
+  private async writeBatch(rows: readonly AuditRowText[]): Promise<void> {
     const state = chainOf(this.db);
     if (this.db.engine === 'pglite') {
       try {
@@ -228,23 +241,37 @@ export class AuditLog {
   }
 
   /** Inserts the rows chained after `prev`; returns the new head. */
-  private async insert(db: SqlQueryable, prev: string, rows: readonly AuditRowContent[]): Promise<string> {
-    const params: unknown[] = [];
-    const values: string[] = [];
+  private async insert(db: SqlQueryable, prev: string, rows: readonly AuditRowText[]): Promise<string> {
+    const hashes: string[] = [];
+    const prevs: string[] = [];
     for (const row of rows) {
-      // One serialisation of the content serves both the hash and the jsonb column.
-      const content = canonicalJson(row.content);
-      const hash = hashAfter(prev, canonicalRowJson(row, content));
-      const n = params.length;
-      values.push(`($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8}, $${n + 9}, $${n + 10})`);
-      params.push(row.recorded, row.actor, row.action, row.entity, row.patient_id, row.outcome, row.source, content, prev, hash);
+      const hash = hashAfter(prev, canonicalRowJson(row, row.contentJson));
+      prevs.push(prev);
+      hashes.push(hash);
       prev = hash;
     }
-    // Identity values are drawn in VALUES order, so seq order is chain order.
+    const column = (values: readonly (string | null)[]) => binaryArray('text', values);
+    // One statement of fixed text whatever the batch (columns as arrays); identity values are
+    // drawn in the order rows are inserted, the arrays' order, so seq order is chain order.
     await db.query(
       `INSERT INTO audit_event (recorded, actor, action, entity, patient_id, outcome, source, content, prev_hash, hash)
-       VALUES ${values.join(', ')}`,
-      params,
+       SELECT recorded::timestamptz, actor, action, entity, patient_id, outcome, source, content::jsonb, prev_hash, hash
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+              WITH ORDINALITY AS r(recorded, actor, action, entity, patient_id, outcome, source, content, prev_hash, hash, n)
+        ORDER BY n`,
+      [
+        column(rows.map((r) => r.recorded)),
+        column(rows.map((r) => r.actor)),
+        column(rows.map((r) => r.action)),
+        column(rows.map((r) => r.entity)),
+        column(rows.map((r) => r.patient_id)),
+        column(rows.map((r) => r.outcome)),
+        column(rows.map((r) => r.source)),
+        column(rows.map((r) => r.contentJson)),
+        column(prevs),
+        column(hashes),
+      ],
+      { name: 'vt_audit_insert' },
     );
     return prev;
   }
