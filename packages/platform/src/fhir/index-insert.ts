@@ -25,7 +25,8 @@ import type { SearchIndexKeys } from './search-index-keys.ts';
  * tables were small would scan them whole once they are not.
  */
 type Column = { readonly name: string; readonly element: BinaryArrayElement };
-type Push = (values: readonly unknown[]) => void;
+/** An index table's value column and the member of the extracted row (index-rows.ts) it holds. */
+type ValueColumn = Column & { readonly field: string };
 
 const sqlType: Record<BinaryArrayElement, string> = {
   int8: 'bigint[]',
@@ -37,37 +38,53 @@ const sqlType: Record<BinaryArrayElement, string> = {
 };
 
 const col = (name: string, element: BinaryArrayElement): Column => ({ name, element });
+const val = (name: string, element: BinaryArrayElement, field: string): ValueColumn => ({ name, element, field });
 
 const tables = {
-  token: { table: 'fhir_token', columns: [col('system', 'text'), col('code', 'text')] },
-  string: { table: 'fhir_string', columns: [col('value', 'text'), col('exact', 'text')] },
-  date: { table: 'fhir_date', columns: [col('lo', 'timestamptz'), col('hi', 'timestamptz')] },
+  token: { table: 'fhir_token', columns: [val('system', 'text', 'system'), val('code', 'text', 'code')] },
+  string: { table: 'fhir_string', columns: [val('value', 'text', 'value'), val('exact', 'text', 'exact')] },
+  date: { table: 'fhir_date', columns: [val('lo', 'timestamptz', 'loMs'), val('hi', 'timestamptz', 'hiMs')] },
   quantity: {
     table: 'fhir_quantity',
-    columns: [col('value', 'float8'), col('system', 'text'), col('code', 'text'), col('canon_value', 'float8'), col('canon_code', 'text')],
+    columns: [
+      val('value', 'float8', 'value'),
+      val('system', 'text', 'system'),
+      val('code', 'text', 'code'),
+      val('canon_value', 'float8', 'canonValue'),
+      val('canon_code', 'text', 'canonCode'),
+    ],
   },
-  reference: { table: 'fhir_reference', columns: [col('target_type', 'text'), col('target_id', 'text')] },
-  number: { table: 'fhir_number', columns: [col('value', 'float8')] },
-  uri: { table: 'fhir_uri', columns: [col('value', 'text')] },
+  reference: { table: 'fhir_reference', columns: [val('target_type', 'text', 'targetType'), val('target_id', 'text', 'targetId')] },
+  number: { table: 'fhir_number', columns: [val('value', 'float8', 'value')] },
+  uri: { table: 'fhir_uri', columns: [val('value', 'text', 'value')] },
   composite: {
     table: 'fhir_composite',
     columns: [
-      col('system1', 'text'),
-      col('code1', 'text'),
-      col('system2', 'text'),
-      col('code2', 'text'),
-      col('value2', 'float8'),
-      col('canon_value2', 'float8'),
-      col('canon_code2', 'text'),
+      val('system1', 'text', 'system1'),
+      val('code1', 'text', 'code1'),
+      val('system2', 'text', 'system2'),
+      val('code2', 'text', 'code2'),
+      val('value2', 'float8', 'value2'),
+      val('canon_value2', 'float8', 'canonValue2'),
+      val('canon_code2', 'text', 'canonCode2'),
     ],
   },
   // No `pk`: series rows name their patient exactly (series-index.ts).
   series: {
     table: 'fhir_series',
-    columns: [col('patient', 'text'), col('system', 'text'), col('code', 'text'), col('lo', 'timestamptz'), col('hi', 'timestamptz')],
+    columns: [
+      val('patient', 'text', 'patient'),
+      val('system', 'text', 'system'),
+      val('code', 'text', 'code'),
+      val('lo', 'timestamptz', 'loMs'),
+      val('hi', 'timestamptz', 'hiMs'),
+    ],
     withoutPk: true,
   },
-} as const satisfies Record<string, { table: string; columns: readonly Column[]; withoutPk?: true }>;
+} as const satisfies Record<
+  Exclude<keyof ExtractedIndex, 'patientKey' | 'patientId'>,
+  { table: string; columns: readonly ValueColumn[]; withoutPk?: true }
+>;
 
 type TableName = keyof typeof tables;
 const tableNames = Object.keys(tables) as TableName[];
@@ -89,38 +106,6 @@ const writeColumns: readonly Column[] = [
 ];
 /** Leading columns of every index table. */
 const indexKeyColumns: readonly Column[] = [col('rid', 'int8'), col('key', 'int4'), col('pk', 'int4')];
-
-function rowValues(name: TableName, index: ExtractedIndex, key: (path: { id: string }) => number, push: Push): void {
-  switch (name) {
-    case 'token':
-      for (const r of index.token) push([key(r.path), r.system, r.code]);
-      return;
-    case 'string':
-      for (const r of index.string) push([key(r.path), r.value, r.exact]);
-      return;
-    case 'date':
-      for (const r of index.date) push([key(r.path), r.loMs, r.hiMs]);
-      return;
-    case 'quantity':
-      for (const r of index.quantity) push([key(r.path), r.value, r.system, r.code, r.canonValue, r.canonCode]);
-      return;
-    case 'reference':
-      for (const r of index.reference) push([key(r.path), r.targetType, r.targetId]);
-      return;
-    case 'number':
-      for (const r of index.number) push([key(r.path), r.value]);
-      return;
-    case 'uri':
-      for (const r of index.uri) push([key(r.path), r.value]);
-      return;
-    case 'composite':
-      for (const r of index.composite) push([key(r.path), r.system1, r.code1, r.system2, r.code2, r.value2, r.canonValue2, r.canonCode2]);
-      return;
-    case 'series':
-      for (const r of index.series) push([key(r.path), r.patient, r.system, r.code, r.loMs, r.hiMs]);
-      return;
-  }
-}
 
 export function indexInsertStatement(
   planned: readonly PlannedWrite[],
@@ -172,29 +157,36 @@ export function indexInsertStatement(
       ),
     );
   }
-  const key = (path: { id: string }) => keys.key(path);
   let indexRows = 0;
   for (const name of tableNames) {
     const spec = tables[name];
     const withPk = !('withoutPk' in spec);
     const lead = withPk ? indexKeyColumns : indexKeyColumns.slice(0, 2);
-    const values: unknown[][] = [...lead, ...spec.columns].map(() => []);
+    const valueColumns: readonly ValueColumn[] = spec.columns;
+    // Column arrays filled row by row, straight from the extracted rows.
+    const rids: number[] = [];
+    const pathKeys: number[] = [];
+    const pks: (number | null)[] = [];
+    const values: unknown[][] = valueColumns.map(() => []);
     for (const p of planned) {
       if (!p.index) continue;
+      const rows = p.index[name] as unknown as readonly ({ readonly path: { id: string } } & Record<string, unknown>)[];
+      if (rows.length === 0) continue;
       const pk = p.index.patientKey;
-      rowValues(name, p.index, key, (row) => {
-        values[0]!.push(p.rid);
-        values[1]!.push(row[0]);
-        if (withPk) values[2]!.push(pk);
-        for (let i = 1; i < row.length; i++) values[i + lead.length - 1]!.push(row[i]);
-      });
+      for (const row of rows) {
+        rids.push(p.rid);
+        pathKeys.push(keys.key(row.path));
+        if (withPk) pks.push(pk);
+        for (let c = 0; c < valueColumns.length; c++) values[c]!.push(row[valueColumns[c]!.field]);
+      }
     }
-    const n = values[0]!.length;
+    const n = rids.length;
     if (n === 0) continue;
     indexRows += n;
-    const columns = [...lead, ...spec.columns];
+    const columns = [...lead, ...valueColumns];
+    const arrays = [rids, pathKeys, ...(withPk ? [pks] : []), ...values];
     ctes.push(
-      `i_${name} AS (INSERT INTO ${spec.table} (${columns.map((c) => c.name).join(', ')}) SELECT * FROM unnest(${columns.map((c, i) => array(c, values[i]!)).join(', ')}))`,
+      `i_${name} AS (INSERT INTO ${spec.table} (${columns.map((c) => c.name).join(', ')}) SELECT * FROM unnest(${columns.map((c, i) => array(c, arrays[i]!)).join(', ')}))`,
     );
   }
   return { sql: `WITH ${ctes.join(',\n')}\nSELECT 1`, params, indexRows };

@@ -7,7 +7,6 @@ import { indexInsertStatement } from './index-insert.ts';
 import type { ExtractedIndex } from './index-rows.ts';
 import type { SearchIndexKeys } from './search-index-keys.ts';
 import { searchModel } from './search-parameter-registry.ts';
-import { presentable } from './stored-json.ts';
 
 /**
  * The batch write path: any number of creates, updates and deletes written with two statements
@@ -119,10 +118,14 @@ function planWrite(op: WriteOp, type: string, id: string, rid: number, current: 
     method: op.kind === 'create' ? 'POST' : op.kind === 'delete' ? 'DELETE' : (op.method ?? 'PUT'),
   };
   if (op.kind !== 'delete') {
-    const resource = presentable({
-      ...op.resource,
-      meta: { ...op.resource.meta, versionId: String(versionId), lastUpdated },
-    } as Resource);
+    // resourceType, id and meta first (presentable, stored-json.ts), built in one copy.
+    const { resourceType, id: ownId, meta, ...rest } = op.resource;
+    const resource = {
+      resourceType,
+      ...(ownId !== undefined ? { id: ownId } : {}),
+      meta: { ...meta, versionId: String(versionId), lastUpdated },
+      ...rest,
+    } as Resource;
     p.resource = resource;
     const model = searchModel(type);
     if (!model) throw new VitaltwinError('VT_ERR_INVALID_INPUT', `unknown resource type ${type}`);
