@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { binaryArray } from './binary-array-param.ts';
 import { openPgliteThreadClient } from './pglite-thread-client.ts';
 import type { SqlClient } from './sql-client.ts';
 
@@ -30,6 +31,51 @@ describe('PGlite on a worker thread', () => {
     expect(rows[0]?.j).toEqual({ a: [1, 2] });
     expect([...(rows[0]?.b ?? [])]).toEqual([1, 2]);
     expect(rows[0]?.s).toEqual(['x', 'y']);
+  });
+
+  describe('named statements (prepared once, then bound and executed)', () => {
+    const typed = `SELECT $1::timestamptz AS t, $2::float8 AS d, $3::jsonb AS j, $4::text[] AS s, $5::bigint AS n, $6::text AS maybe,
+                          '\\x0102'::bytea AS b, (SELECT count(*) FROM unnest($7::text[])) AS c`;
+    const params = () => [
+      new Date(Date.UTC(2026, 10, 21, 10)),
+      0.25,
+      { a: [1, 'two'] },
+      ['x', 'y,z', 'q"uote'],
+      9_007_199_254_740_991n,
+      null,
+      binaryArray('text', ['a', 'b', 'c']),
+    ];
+
+    it('returns what an unnamed statement returns, call after call', async () => {
+      const plain = await db.query(typed, params());
+      for (let i = 0; i < 8; i++) expect(await db.query(typed, params(), { name: 'vt_test_typed' })).toEqual(plain);
+      expect(plain[0]).toMatchObject({ d: 0.25, j: { a: [1, 'two'] }, s: ['x', 'y,z', 'q"uote'], maybe: null });
+      const prepared = await db.query<{ name: string }>("SELECT name FROM pg_prepared_statements WHERE name = 'vt_test_typed'");
+      expect(prepared).toEqual([{ name: 'vt_test_typed' }]);
+    });
+
+    it('passes a failure on with its SQLSTATE and stays usable', async () => {
+      await db.query("INSERT INTO kv VALUES ('named', 1)");
+      const insert = 'INSERT INTO kv VALUES ($1, $2) RETURNING k';
+      await expect(db.query(insert, ['named', 2], { name: 'vt_test_insert' })).rejects.toMatchObject({ code: '23505' });
+      expect(await db.query(insert, ['named-2', 2], { name: 'vt_test_insert' })).toEqual([{ k: 'named-2' }]);
+      await expect(db.query('SELECT * FROM no_such_table', [], { name: 'vt_test_missing' })).rejects.toMatchObject({ code: '42P01' });
+      await db.exec('CREATE TABLE no_such_table (x int)');
+      expect(await db.query('SELECT * FROM no_such_table', [], { name: 'vt_test_missing' })).toEqual([]);
+    });
+
+    it('prepares a name again when its text changes, and runs inside transactions', async () => {
+      expect(await db.query('SELECT 1 AS v', [], { name: 'vt_test_reused' })).toEqual([{ v: 1 }]);
+      expect(await db.query('SELECT 2 AS v', [], { name: 'vt_test_reused' })).toEqual([{ v: 2 }]);
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.query('INSERT INTO kv VALUES ($1, $2)', ['in-tx', 3], { name: 'vt_test_tx_insert' });
+          expect(await tx.query('SELECT n FROM kv WHERE k = $1', ['in-tx'], { name: 'vt_test_tx_read' })).toEqual([{ n: 3 }]);
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      expect(await db.query('SELECT n FROM kv WHERE k = $1', ['in-tx'], { name: 'vt_test_tx_read' })).toEqual([]);
+    });
   });
 
   it('passes the SQLSTATE of a failed statement to the caller', async () => {

@@ -1,10 +1,10 @@
 import { Worker } from 'node:worker_threads';
-import { type CopyData, copyStatement, type SqlClient, type SqlQueryable } from './sql-client.ts';
+import { type CopyData, copyStatement, type QueryOptions, type SqlClient, type SqlQueryable } from './sql-client.ts';
 
 type Request =
   | { readonly op: 'open' | 'close' }
   | { readonly op: 'query'; readonly sql: string; readonly params: readonly unknown[]; readonly quiet: true }
-  | { readonly op: 'query'; readonly sql: string; readonly params: readonly unknown[] }
+  | { readonly op: 'query'; readonly sql: string; readonly params: readonly unknown[]; readonly name?: string }
   | { readonly op: 'exec'; readonly sql: string }
   | { readonly op: 'copy'; readonly sql: string; readonly data: CopyData }
   | {
@@ -81,8 +81,9 @@ export async function openPgliteThreadClient(dataDir?: string): Promise<SqlClien
   };
 
   const direct: SqlQueryable = {
-    async query<Row>(sql: string, params: readonly unknown[] = []) {
-      return (await send({ op: 'query', sql, params })) as Row[];
+    async query<Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions) {
+      const name = options?.name;
+      return (await send({ op: 'query', sql, params, ...(name !== undefined ? { name } : {}) })) as Row[];
     },
     exec: (sql) => send({ op: 'exec', sql }).then(() => undefined),
     copyFrom: (table, columns, data) =>
@@ -93,12 +94,12 @@ export async function openPgliteThreadClient(dataDir?: string): Promise<SqlClien
   const quietStatement = /^(?:SAVEPOINT \w+|RELEASE SAVEPOINT \w+)$/;
   const inTransaction: SqlQueryable = {
     ...direct,
-    async query<Row>(sql: string, params: readonly unknown[] = []) {
+    async query<Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions) {
       if (params.length === 0 && quietStatement.test(sql)) {
         sendQuietly(sql);
         return [] as Row[];
       }
-      return direct.query<Row>(sql, params);
+      return direct.query<Row>(sql, params, options);
     },
   };
 
@@ -111,7 +112,7 @@ export async function openPgliteThreadClient(dataDir?: string): Promise<SqlClien
   worker.unref();
   const client: SqlClient = {
     engine: 'pglite',
-    query: (sql, params) => exclusive(() => direct.query(sql, params)),
+    query: (sql, params, options) => exclusive(() => direct.query(sql, params, options)),
     exec: (sql) => exclusive(() => direct.exec(sql)),
     copyFrom: (table, columns, data) => exclusive(() => direct.copyFrom(table, columns, data)),
     async transactionScript(steps) {

@@ -9,6 +9,7 @@
 // of running — except ROLLBACK, which always runs.
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
+import { namedQuery } from './pglite-named-statements.mjs';
 
 /** The fields of a PostgreSQL error callers inspect (SQLSTATE `code` above all). */
 const errorFields = ['code', 'severity', 'detail', 'hint', 'schema', 'table', 'column', 'constraint', 'where'];
@@ -30,6 +31,8 @@ const opening = (dataDir === undefined ? PGlite.create() : PGlite.create({ dataD
 });
 /** The error of a quiet request, for the next request. */
 let deferred;
+/** Statements prepared by name on this database (pglite-named-statements.mjs). */
+const prepared = new Map();
 
 async function handle(request) {
   const db = await opening;
@@ -37,6 +40,7 @@ async function handle(request) {
     case 'open':
       return [];
     case 'query':
+      if (request.name !== undefined) return namedQuery(db, prepared, request.name, request.sql, request.params ?? []);
       return (await db.query(request.sql, request.params)).rows;
     case 'exec':
       await db.exec(request.sql);
