@@ -125,9 +125,7 @@ async function measure(dir: string, url: () => string, monitor?: SqlClient, coun
   await writeFile(file, JSON.stringify({ clients, kind: httpClient, urls: Array.from({ length: count }, url) }));
   const before = await cpuSeconds(monitor);
   const out = await new Promise<string>((resolve, reject) =>
-    execFile(process.execPath, [loadGenerator, file], { maxBuffer: 1 << 20 }, (error, stdout) =>
-      error ? reject(error) : resolve(stdout),
-    ),
+    execFile(process.execPath, [loadGenerator, file], { maxBuffer: 1 << 20 }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
   );
   const after = await cpuSeconds(monitor);
   const { clientCpuUs, ...latency } = JSON.parse(out) as Latency & { clientCpuUs: number };

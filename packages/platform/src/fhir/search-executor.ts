@@ -120,7 +120,10 @@ export async function executeSearch(
   const offset = params.add(request.offset, 'int');
   // The page's rows without their sort keys: those only order it, and each timestamptz sent would be
   // parsed into a Date by the driver for nothing.
-  const pageColumns = `p.src, p.rid, ${deviceColumns.split(', ').map((c) => `p.${c}`).join(', ')}`;
+  const pageColumns = `p.src, p.rid, ${deviceColumns
+    .split(', ')
+    .map((c) => `p.${c}`)
+    .join(', ')}`;
   const page = `SELECT * FROM m ORDER BY ${orderBy('m')} LIMIT ${limit} OFFSET ${offset}`;
   const sql = counted
     ? `${m} SELECT t.total, ${pageColumns}, r.resource_type, r.id, r.content::text AS content FROM (SELECT count(*)::int AS total FROM m) t
