@@ -44,7 +44,8 @@ export const auditOutcomeCode: Readonly<Record<AuditOutcome, '0' | '4' | '8'>> =
 
 const dcm = 'http://dicom.nema.org/resources/ontology/DCM';
 
-function eventType(action: AuditAction): { type: object; subtype: object[] } {
+/** AuditEvent.type and .subtype of an action. */
+export function auditEventType(action: AuditAction): { type: object; subtype: object[] } {
   switch (action) {
     case 'login':
     case 'token':
@@ -69,23 +70,30 @@ function eventType(action: AuditAction): { type: object; subtype: object[] } {
   }
 }
 
+/** An entity that names a FHIR resource (`Type/id`) is a reference; anything else (a route) a display. */
+export const resourceEntity = /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/;
+
+/** AuditEvent.entity.type and .role of the patient an event concerns. */
+export const patientEntityCodes = {
+  type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '1', display: 'Person' },
+  role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '1', display: 'Patient' },
+} as const;
+
+/** AuditEvent.source: this application server. */
+export const auditEventSource = {
+  observer: { display: 'vitaltwin' },
+  type: [{ system: 'http://terminology.hl7.org/CodeSystem/security-source-type', code: '4', display: 'Application Server' }],
+} as const;
+
 /** Builds the FHIR AuditEvent stored for a record (without `id`; the store's sequence number is the id). */
 export function toAuditEvent(record: AuditRecord): Record<string, unknown> {
-  const { type, subtype } = eventType(record.action);
+  const { type, subtype } = auditEventType(record.action);
   const entity: object[] = [];
   if (record.entity !== undefined) {
-    entity.push(
-      /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/.test(record.entity)
-        ? { what: { reference: record.entity } }
-        : { what: { display: record.entity } },
-    );
+    entity.push(resourceEntity.test(record.entity) ? { what: { reference: record.entity } } : { what: { display: record.entity } });
   }
   if (record.patientId !== undefined) {
-    entity.push({
-      what: { reference: `Patient/${record.patientId}` },
-      type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '1', display: 'Person' },
-      role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '1', display: 'Patient' },
-    });
+    entity.push({ what: { reference: `Patient/${record.patientId}` }, ...patientEntityCodes });
   }
   return {
     resourceType: 'AuditEvent',
@@ -107,10 +115,7 @@ export function toAuditEvent(record: AuditRecord): Record<string, unknown> {
         ...(record.source !== undefined ? { network: { address: record.source, type: '2' } } : {}),
       },
     ],
-    source: {
-      observer: { display: 'vitaltwin' },
-      type: [{ system: 'http://terminology.hl7.org/CodeSystem/security-source-type', code: '4', display: 'Application Server' }],
-    },
+    source: auditEventSource,
     ...(entity.length > 0 ? { entity } : {}),
   };
 }
