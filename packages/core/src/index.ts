@@ -107,10 +107,9 @@ export { qsofaGcsScore, qsofaParameters, qsofaRespiratoryRateScore, qsofaSystoli
 export type { ScoreRowProblem, ScoreRowResult, ScoreTable, ScoreTableName } from './scores/score-table.ts';
 export { createScoreTable, scoreTableNames } from './scores/score-table.ts';
 export type { AuditAction, AuditOutcome, AuditRecord } from './security/audit-event.ts';
-export { auditOutcomeCode, toAuditEvent } from './security/audit-event.ts';
+export { auditActionCode, auditOutcomeCode, toAuditEvent } from './security/audit-event.ts';
 export type { AccessDecision, AccessRequest, PatientTarget, Subject } from './security/authorize.ts';
 export { authorize, usesIdentifyingParams } from './security/authorize.ts';
-export { canonicalAuditEventJson } from './security/canonical-audit-event.ts';
 export type { JsonValue } from './security/canonical-json.ts';
 export { canonicalJson } from './security/canonical-json.ts';
 export type { DeidentificationReport, DeidentifiedKind } from './security/deidentify/deidentification-report.ts';

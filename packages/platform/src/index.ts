@@ -147,8 +147,10 @@ export type { IssuedToken, TokenCheck, TokenClaims } from './security/access-tok
 export { AccessTokens, parseDurationSec, tokenAudience, tokenIssuer } from './security/access-tokens.ts';
 export type { ChainBreak, ChainReport } from './security/audit-chain.ts';
 export { verifyAuditChain } from './security/audit-chain.ts';
-export type { AuditLogOptions, AuditRowContent } from './security/audit-log.ts';
-export { AuditLog, chainHash, genesisHash } from './security/audit-log.ts';
+export type { AuditLogOptions } from './security/audit-log.ts';
+export { AuditLog } from './security/audit-log.ts';
+export type { AuditRowColumns, StoredAuditRow } from './security/audit-row.ts';
+export { genesisHash, rowHash, storedRowEvent, storedRowHash } from './security/audit-row.ts';
 export type { AuditHit, AuditQuery } from './security/audit-search.ts';
 export { searchAudit } from './security/audit-search.ts';
 export type { NewClient, OAuthClient } from './security/client-store.ts';

@@ -1,8 +1,8 @@
 import type { SqlQueryable } from '../store/sql-client.ts';
-import { type AuditRowContent, chainHash, genesisHash } from './audit-log.ts';
+import { genesisHash, type StoredAuditRow, storedRowHash } from './audit-row.ts';
 
 /**
- * Recomputes the audit hash chain (see audit-log.ts) in seq order and names the first broken link:
+ * Recomputes the audit hash chain (see audit-row.ts) in seq order and names the first broken link:
  * a row whose stored hash does not match its content (the row was changed), or whose prev_hash is
  * not the previous row's hash (a row before it was removed, inserted or re-hashed).
  */
@@ -20,16 +20,8 @@ export interface ChainReport {
   readonly firstBreak?: ChainBreak;
 }
 
-interface Row {
+interface Row extends StoredAuditRow {
   seq: number;
-  recorded: Date;
-  actor: string;
-  action: string;
-  entity: string | null;
-  patient_id: string | null;
-  outcome: string;
-  source: string | null;
-  content: unknown;
   prev_hash: string;
   hash: string;
 }
@@ -42,7 +34,7 @@ export async function verifyAuditChain(db: SqlQueryable, options: { pageSize?: n
   let head: { seq: number; hash: string } | undefined;
   for (;;) {
     const rows = await db.query<Row>(
-      `SELECT seq, recorded, actor, action, entity, patient_id, outcome, source, content, prev_hash, hash
+      `SELECT seq, recorded, actor, role, action, entity, patient_id, outcome, http_status, source, detail, content, prev_hash, hash
          FROM audit_event WHERE seq > $1 ORDER BY seq LIMIT $2`,
       [after, pageSize],
     );
@@ -56,17 +48,7 @@ export async function verifyAuditChain(db: SqlQueryable, options: { pageSize?: n
           firstBreak: { seq, reason: 'link-broken', detail: `prev_hash does not match the hash of the row before seq ${seq}` },
         };
       }
-      const content: AuditRowContent = {
-        recorded: new Date(r.recorded).toISOString(),
-        actor: r.actor,
-        action: r.action,
-        entity: r.entity,
-        patient_id: r.patient_id,
-        outcome: r.outcome,
-        source: r.source,
-        content: typeof r.content === 'string' ? JSON.parse(r.content) : r.content,
-      };
-      if (chainHash(r.prev_hash, content) !== r.hash) {
+      if (storedRowHash(r.prev_hash, r) !== r.hash) {
         return { ok: false, ...base, firstBreak: { seq, reason: 'content-changed', detail: `row ${seq} does not match its hash` } };
       }
       expectedPrev = r.hash;

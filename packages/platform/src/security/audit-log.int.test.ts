@@ -4,6 +4,7 @@ import type { SqlClient } from '../store/sql-client.ts';
 import { testEngines } from '../testing/test-databases.ts';
 import { verifyAuditChain } from './audit-chain.ts';
 import { AuditLog } from './audit-log.ts';
+import { type StoredAuditRow, storedRowHash } from './audit-row.ts';
 import { searchAudit } from './audit-search.ts';
 
 const engines = await testEngines('audit trail');
@@ -79,21 +80,8 @@ describe.each(engines)('audit trail on $name', (engine) => {
     const first = (await db.query<{ s: number }>('SELECT min(seq)::int AS s FROM audit_event'))[0]?.s as number;
     // Undo the previous tampering by re-hashing the changed row (an attacker recomputing its hash):
     // the row now verifies, but its successor's link breaks.
-    const { chainHash } = await import('./audit-log.ts');
-    const row = (await db.query<Record<string, unknown>>('SELECT * FROM audit_event WHERE seq = $1', [first + 41]))[0] as Record<
-      string,
-      unknown
-    >;
-    const rehash = chainHash(row.prev_hash as string, {
-      recorded: new Date(row.recorded as Date).toISOString(),
-      actor: row.actor as string,
-      action: row.action as string,
-      entity: row.entity as string,
-      patient_id: row.patient_id as string,
-      outcome: row.outcome as string,
-      source: row.source as string,
-      content: row.content,
-    });
+    const row = (await db.query<StoredAuditRow & { prev_hash: string }>('SELECT * FROM audit_event WHERE seq = $1', [first + 41]))[0]!;
+    const rehash = storedRowHash(row.prev_hash, row);
     await tamper(db, 'UPDATE audit_event SET hash = $1 WHERE seq = $2', [rehash, first + 41]);
     expect((await verifyAuditChain(db)).firstBreak).toMatchObject({ seq: first + 42, reason: 'link-broken' });
   });

@@ -1,16 +1,14 @@
-import { createHash } from 'node:crypto';
-import { type AuditRecord, auditOutcomeCode, canonicalAuditEventJson, canonicalJson, type Logger, toAuditEvent } from '@vitaltwin/core';
+import type { AuditRecord, Logger } from '@vitaltwin/core';
 import { binaryArray } from '../store/binary-array-param.ts';
 import type { SqlClient, SqlQueryable } from '../store/sql-client.ts';
+import { type AuditRowColumns, genesisHash, rowHash, rowOfRecord } from './audit-row.ts';
 
 /**
- * The audit trail: append-only rows of `audit_event`, each a FHIR AuditEvent, chained by hash so
- * that changing or removing any row breaks the chain from there on:
- *   hash = SHA-256(prev_hash ‖ canonical JSON of the row)   (canonical JSON: RFC 8785)
- * with prev_hash of the first row = 64 zeros. Records are queued and written in batches, one
- * statement per batch; `record()` resolves once the record is durable, so a caller that must not
- * answer before the audit is written awaits it (and asks for `durable`, which flushes at once
- * instead of waiting for the timer).
+ * The audit trail's writer: append-only rows of `audit_event`, one per audited access, chained by
+ * hash (audit-row.ts). Records are queued and written in batches, one statement per batch;
+ * `record()` resolves once the record is durable, so a caller that must not answer before the audit
+ * is written awaits it (and asks for `durable`, which flushes at once instead of waiting for the
+ * timer).
  *
  * Chain order across writers: on PostgreSQL several server processes may append, so each batch
  * runs in a transaction holding an advisory lock and reads the current head. Embedded PGlite has
@@ -18,50 +16,19 @@ import type { SqlClient, SqlQueryable } from '../store/sql-client.ts';
  * client and a batch is one INSERT, which keeps audit writes off the single database thread's
  * critical path.
  */
-export const genesisHash = '0'.repeat(64);
 
 // Arbitrary constant key: flushes from several server processes on one PostgreSQL serialise on it.
 const chainLockKey = 7_462_011;
 
-/** The hashed part of a row: every column except seq and the hashes. */
-export interface AuditRowContent {
-  readonly recorded: string;
-  readonly actor: string;
-  readonly action: string;
-  readonly entity: string | null;
-  readonly patient_id: string | null;
-  readonly outcome: string;
-  readonly source: string | null;
-  readonly content: unknown;
-}
-
-export function chainHash(prevHash: string, row: AuditRowContent): string {
-  return hashAfter(prevHash, canonicalJson(row));
-}
-
-function hashAfter(prevHash: string, canonicalRow: string): string {
-  return createHash('sha256').update(prevHash, 'utf8').update(canonicalRow, 'utf8').digest('hex');
-}
-
-const nullable = (text: string | null) => (text === null ? 'null' : JSON.stringify(text));
-
 /**
- * canonicalJson(row) given the canonical JSON of its content, which the insert stores as well:
- * the members of AuditRowContent in code-unit order, each always present (null, never undefined).
+ * Text as PostgreSQL can store it: NUL is not allowed in text, nor are lone UTF-16 surrogates
+ * (they have no UTF-8 form); other control characters are replaced too, so audit text stays
+ * printable. Text with none of them (nearly all) is only cut to length.
  */
-export function canonicalRowJson(row: Omit<AuditRowContent, 'content'>, canonicalContent: string): string {
-  return (
-    `{"action":${JSON.stringify(row.action)},"actor":${JSON.stringify(row.actor)},"content":${canonicalContent},` +
-    `"entity":${nullable(row.entity)},"outcome":${JSON.stringify(row.outcome)},"patient_id":${nullable(row.patient_id)},` +
-    `"recorded":${JSON.stringify(row.recorded)},"source":${nullable(row.source)}}`
-  );
-}
+const needsCleaning = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff]/;
 
-/**
- * Text as PostgreSQL can store it: NUL is not allowed in text or jsonb, nor are lone UTF-16
- * surrogates in jsonb; other control characters are replaced too, so audit text stays printable.
- */
 function clean(text: string, max = 512): string {
+  if (!needsCleaning.test(text)) return text.length > max ? text.slice(0, max) : text;
   let out = '';
   const n = Math.min(text.length, max);
   for (let i = 0; i < n; i++) {
@@ -91,31 +58,6 @@ function cleanRecord(r: AuditRecord): AuditRecord {
   };
 }
 
-export function toRowContent(record: AuditRecord): AuditRowContent {
-  return { ...rowColumns(record), content: toAuditEvent(record) };
-}
-
-/** A row as the writer inserts it: the content as its canonical JSON text, written straight from the record. */
-export interface AuditRowText extends Omit<AuditRowContent, 'content'> {
-  readonly contentJson: string;
-}
-
-export function toRowText(record: AuditRecord): AuditRowText {
-  return { ...rowColumns(record), contentJson: canonicalAuditEventJson(record) };
-}
-
-function rowColumns(record: AuditRecord): Omit<AuditRowContent, 'content'> {
-  return {
-    recorded: new Date(record.recordedMs).toISOString(),
-    actor: record.actor,
-    action: record.action,
-    entity: record.entity ?? null,
-    patient_id: record.patientId ?? null,
-    outcome: auditOutcomeCode[record.outcome],
-    source: record.source ?? null,
-  };
-}
-
 /** Per database client: the chain head (PGlite) and the flush queue, shared by every AuditLog on it. */
 interface ChainState {
   head: string | undefined;
@@ -133,7 +75,7 @@ function chainOf(db: SqlClient): ChainState {
 }
 
 interface Pending {
-  /** Turned into a row (FHIR AuditEvent, hash) when its batch is written, off the request path. */
+  /** Turned into a row (and hashed) when its batch is written, off the request path. */
   readonly record: AuditRecord;
   resolve(): void;
   reject(error: unknown): void;
@@ -207,7 +149,7 @@ export class AuditLog {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
-        await this.writeBatch(batch.map((p) => toRowText(cleanRecord(p.record))));
+        await this.writeBatch(batch.map((p) => rowOfRecord(cleanRecord(p.record))));
         for (const p of batch) p.resolve();
       } catch (error) {
         this.options.logger?.error({ err: error, records: batch.length }, 'audit write failed');
@@ -216,7 +158,7 @@ export class AuditLog {
     }
   }
 
-  private async writeBatch(rows: readonly AuditRowText[]): Promise<void> {
+  private async writeBatch(rows: readonly AuditRowColumns[]): Promise<void> {
     const state = chainOf(this.db);
     if (this.db.engine === 'pglite') {
       try {
@@ -241,11 +183,11 @@ export class AuditLog {
   }
 
   /** Inserts the rows chained after `prev`; returns the new head. */
-  private async insert(db: SqlQueryable, prev: string, rows: readonly AuditRowText[]): Promise<string> {
+  private async insert(db: SqlQueryable, prev: string, rows: readonly AuditRowColumns[]): Promise<string> {
     const hashes: string[] = [];
     const prevs: string[] = [];
     for (const row of rows) {
-      const hash = hashAfter(prev, canonicalRowJson(row, row.contentJson));
+      const hash = rowHash(prev, row);
       prevs.push(prev);
       hashes.push(hash);
       prev = hash;
@@ -254,24 +196,27 @@ export class AuditLog {
     // One statement of fixed text whatever the batch (columns as arrays); identity values are
     // drawn in the order rows are inserted, the arrays' order, so seq order is chain order.
     await db.query(
-      `INSERT INTO audit_event (recorded, actor, action, entity, patient_id, outcome, source, content, prev_hash, hash)
-       SELECT recorded::timestamptz, actor, action, entity, patient_id, outcome, source, content::jsonb, prev_hash, hash
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-              WITH ORDINALITY AS r(recorded, actor, action, entity, patient_id, outcome, source, content, prev_hash, hash, n)
+      `INSERT INTO audit_event (recorded, actor, role, action, entity, patient_id, outcome, http_status, source, detail, prev_hash, hash)
+       SELECT recorded::timestamptz, actor, role, action, entity, patient_id, outcome, http_status::integer, source, detail, prev_hash, hash
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                     $10::text[], $11::text[], $12::text[])
+              WITH ORDINALITY AS r(recorded, actor, role, action, entity, patient_id, outcome, http_status, source, detail, prev_hash, hash, n)
         ORDER BY n`,
       [
         column(rows.map((r) => r.recorded)),
         column(rows.map((r) => r.actor)),
+        column(rows.map((r) => r.role)),
         column(rows.map((r) => r.action)),
         column(rows.map((r) => r.entity)),
         column(rows.map((r) => r.patient_id)),
         column(rows.map((r) => r.outcome)),
+        column(rows.map((r) => (r.http_status === null ? null : String(r.http_status)))),
         column(rows.map((r) => r.source)),
-        column(rows.map((r) => r.contentJson)),
+        column(rows.map((r) => r.detail)),
         column(prevs),
         column(hashes),
       ],
-      { name: 'vt_audit_insert' },
+      { name: 'vt_audit_insert_compact' },
     );
     return prev;
   }

@@ -1,4 +1,5 @@
 import type { SqlQueryable } from '../store/sql-client.ts';
+import { type StoredAuditRow, storedRowEvent } from './audit-row.ts';
 
 /** Filters of `GET /audit` (all optional, combined with AND). */
 export interface AuditQuery {
@@ -34,12 +35,9 @@ export async function searchAudit(db: SqlQueryable, q: AuditQuery): Promise<Audi
   if (q.untilMs !== undefined) add('recorded < ?', new Date(q.untilMs));
   if (q.beforeSeq !== undefined) add('seq < ?', q.beforeSeq);
   params.push(Math.min(Math.max(q.limit ?? 100, 1), 1000));
-  const rows = await db.query<{ seq: number; content: unknown }>(
-    `SELECT seq, content FROM audit_event ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT $${params.length}`,
+  const rows = await db.query<StoredAuditRow & { seq: number }>(
+    `SELECT seq, recorded, actor, role, action, entity, patient_id, outcome, http_status, source, detail, content FROM audit_event ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT $${params.length}`,
     params,
   );
-  return rows.map((r) => {
-    const content = (typeof r.content === 'string' ? JSON.parse(r.content) : r.content) as Record<string, unknown>;
-    return { seq: Number(r.seq), event: { resourceType: 'AuditEvent', id: String(r.seq), ...content } };
-  });
+  return rows.map((r) => ({ seq: Number(r.seq), event: { resourceType: 'AuditEvent', id: String(r.seq), ...storedRowEvent(r) } }));
 }
