@@ -25,6 +25,7 @@ const chainLockKey = 7_462_011;
  * (they have no UTF-8 form); other control characters are replaced too, so audit text stays
  * printable. Text with none of them (nearly all) is only cut to length.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what the pattern is for
 const needsCleaning = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff]/;
 
 function clean(text: string, max = 512): string {
