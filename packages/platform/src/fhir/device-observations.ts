@@ -119,6 +119,23 @@ export function fromRawDeviceRow(r: RawDeviceRow): DeviceReadingRow {
   };
 }
 
+/**
+ * A reading from `json_build_array(<deviceColumns>)::text`: timestamps as PostgreSQL writes them in
+ * JSON (ISO 8601 with offset), the value as float8 text (shortest exact form).
+ */
+export function deviceRowOfJson(text: string): DeviceReadingRow {
+  const [patient_id, code, t, value, unit, device_id, received_at] = JSON.parse(text) as [
+    string,
+    string,
+    string,
+    number,
+    string,
+    string,
+    string,
+  ];
+  return fromRawDeviceRow({ patient_id, code, t, value, unit, device_id, received_at });
+}
+
 /** Reads one synthesised Observation by id, or undefined. */
 export async function readDeviceObservation(db: SqlQueryable, id: string): Promise<Observation | undefined> {
   const parsed = parseDeviceObservationId(id);

@@ -164,6 +164,9 @@ describe.each(await testEngines('patient-scoped FHIR search'))('patient-scoped s
       );
       const readings = result.matches.filter((r) => r.id?.startsWith('dr-')).map((r) => Date.parse((r as Observation).effectiveDateTime!));
       expect(readings, prefix).toEqual(times.filter(rule));
+      // A reading found by search is the Observation its id reads (value, unit, device, times).
+      for (const r of result.matches.filter((m) => m.id?.startsWith('dr-')))
+        expect(r, prefix).toEqual(await repo.read('Observation', r.id!));
     }
   });
 
