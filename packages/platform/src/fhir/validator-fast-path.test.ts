@@ -1,10 +1,10 @@
-import { validateResource } from '@medplum/core';
+import { evalFhirPathTyped, toTypedValue, tryGetDataType, validateResource } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { syntheaResources } from '../testing/synthea-resources.ts';
 import { loadFhirDefinitions } from './fhir-definitions.ts';
-import { passesFastPath } from './validator-fast-path.mjs';
+import { holdsWithout, lacksElement, passesFastPath } from './validator-fast-path.mjs';
 
 /**
  * The fast path may only vouch for resources the @medplum/core validator accepts. Checked on the
@@ -199,6 +199,71 @@ describe('validator fast path', () => {
     ]) {
       expect(medplumAccepts(request(medication))).toBe(false);
       expect(passesFastPath(request(medication))).toBe(false);
+    }
+  });
+
+  it('takes an invariant as holding without its elements only where the R4 definitions have it so', () => {
+    // Every expression of the table is an error invariant of the definitions loaded (else it is stale).
+    const defined = new Set<string>();
+    for (const r of resources) {
+      for (const c of tryGetDataType(r.resourceType as string)?.constraints ?? []) if (c.severity === 'error') defined.add(c.expression);
+    }
+    for (const expression of holdsWithout.keys()) expect(defined, expression).toContain(expression);
+    // Evaluated by the FHIRPath engine on each Synthea resource that carries it, with the elements of
+    // one alternative taken away, every expression is true.
+    let evaluated = 0;
+    for (const r of resources.filter((_, i) => i % 3 === 0)) {
+      const constraints = tryGetDataType(r.resourceType as string)?.constraints ?? [];
+      for (const c of constraints) {
+        for (const names of holdsWithout.get(c.expression) ?? []) {
+          const without: Json = {};
+          for (const [k, v] of Object.entries(r)) if (names.every((n) => lacksElement({ [k]: v }, n))) without[k] = v;
+          expect(names.every((n) => lacksElement(without, n))).toBe(true);
+          const root = toTypedValue(without);
+          const result = evalFhirPathTyped(c.expression, [root], { '%context': root, '%resource': root, '%rootResource': root });
+          expect(result.map((v) => v.value), `${c.key} on ${r.resourceType} without ${names}`).toEqual([true]);
+          evaluated++;
+        }
+      }
+    }
+    expect(evaluated).toBeGreaterThan(5000);
+  });
+
+  it('names an element present by its key, its primitive extensions or its choice of type', () => {
+    expect(lacksElement({ status: 'final' }, 'value')).toBe(true);
+    expect(lacksElement({ valueQuantity: {} }, 'value')).toBe(false);
+    expect(lacksElement({ _valueString: {} }, 'value')).toBe(false);
+    expect(lacksElement({ value: 1 }, 'value')).toBe(false);
+    expect(lacksElement({ valuex: 1, values: 2 }, 'value')).toBe(true);
+    expect(lacksElement({ _contained: {} }, 'contained')).toBe(false);
+  });
+
+  it('still finds a broken invariant whose elements are there', () => {
+    const obs = {
+      resourceType: 'Observation',
+      status: 'final',
+      code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
+      valueQuantity: { value: 72, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
+    };
+    const broken: Json[] = [
+      // obs-6: a value and a reason for its absence.
+      { ...obs, dataAbsentReason: { text: 'asked' } },
+      // obs-7: a component with the Observation's own code.
+      { ...obs, component: [{ code: obs.code, valueQuantity: obs.valueQuantity }] },
+      // dom-2 and dom-4: a contained resource with contained resources of its own, or a version.
+      { ...obs, contained: [{ resourceType: 'Patient', id: 'p', contained: [{ resourceType: 'Patient', id: 'q' }] }] },
+      { ...obs, contained: [{ resourceType: 'Patient', id: 'p', meta: { versionId: '1' } }] },
+      // con-4: abated, yet clinically active.
+      {
+        resourceType: 'Condition',
+        subject: { reference: 'Patient/p' },
+        abatementDateTime: '2020-01-01',
+        clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] },
+      },
+    ];
+    for (const r of broken) {
+      expect(medplumAccepts(r), JSON.stringify(r)).toBe(false);
+      expect(passesFastPath(r), JSON.stringify(r)).toBe(false);
     }
   });
 });
