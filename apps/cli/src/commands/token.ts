@@ -45,7 +45,7 @@ export function registerTokenCommand(program: Command): void {
       }
       const ttl = parseDurationSec(options.expires);
       if (ttl === undefined || ttl > 30 * 86_400) throw new UsageError('--expires must be a duration such as 15m, 1h or 7d (at most 30d)');
-      let scopes: Scope[] = [...roleDefinitions[role].ceiling];
+      let scopes: readonly Scope[] = [...roleDefinitions[role].ceiling];
       if (options.scope !== undefined) {
         const parsed = parseScopes(options.scope);
         if (parsed.invalid.length > 0) throw new UsageError(`malformed scope ${parsed.invalid.join(', ')}`);

@@ -161,7 +161,8 @@ const fallback: FallbackPolicy = { family: 'other', prefix: '', access: 'full-ac
 export function policyFor(path: string): RoutePolicy {
   let best: RoutePolicy = fallback;
   for (const p of routePolicies) {
-    if ((path === p.prefix || path.startsWith(`${p.prefix}/`)) && p.prefix.length > best.prefix.length) best = p;
+    const n = p.prefix.length;
+    if (path.startsWith(p.prefix) && (path.length === n || path.charCodeAt(n) === 47) && n > best.prefix.length) best = p;
   }
   return best;
 }

@@ -96,6 +96,10 @@ describe('authorisation decisions', () => {
   it('cuts token scopes down to the role ceiling', () => {
     const { scopes } = parseScopes('system/*.cruds user/Observation.rs patient/AuditEvent.rs');
     expect(effectiveScopes('clinician', scopes)).toEqual([rs('user/Observation.rs')]);
+    // Kept per scope list and role: the same answer again, another role its own.
+    expect(effectiveScopes('clinician', scopes)).toBe(effectiveScopes('clinician', scopes));
+    expect(effectiveScopes('admin', scopes)).toEqual(scopes.filter((s) => s.kind === 'resource'));
+    expect(effectiveScopes('clinician', scopes)).toEqual([rs('user/Observation.rs')]);
     const forged: Subject = { id: 'x', role: 'patient', patientId: 'p1', scopes: parseScopes('system/*.cruds').scopes };
     expect(authorize(forged, read('Observation', { kind: 'patient', id: 'p2' }))).toMatchObject({ allow: false, status: 403 });
   });

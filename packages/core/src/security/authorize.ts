@@ -1,5 +1,5 @@
 import { effectiveScopes, type Role, roleDefinitions, scopePermits } from './roles.ts';
-import { filterHolds, type Interaction, type ResourceScope, type Scope } from './scope.ts';
+import { filterHolds, type Interaction, type Scope } from './scope.ts';
 
 /** Who is asking: an authenticated person, service or device, with the scopes of its token. */
 export interface Subject {
@@ -98,7 +98,7 @@ const deny = (status: 401 | 403 | 404, reason: string): AccessDecision => ({ all
 export function authorize(subject: Subject | undefined, request: AccessRequest): AccessDecision {
   if (subject === undefined) return deny(401, 'authentication required');
   const role = roleDefinitions[subject.role];
-  const granted: ResourceScope[] = effectiveScopes(subject.role, subject.scopes);
+  const granted = effectiveScopes(subject.role, subject.scopes);
   let patientOnly = false;
   for (const interaction of request.interactions) {
     let broad = false;

@@ -96,14 +96,24 @@ export function scopeCovers(outer: ResourceScope, inner: ResourceScope): boolean
 }
 
 /** The token's clinical scopes that the role permits; others are dropped. */
-export function effectiveScopes(role: Role, requested: readonly Scope[]): ResourceScope[] {
-  const ceiling = roleDefinitions[role].ceiling;
-  const kept: ResourceScope[] = [];
-  for (const s of requested) {
-    if (s.kind === 'resource' && ceiling.some((c) => scopeCovers(c, s))) kept.push(s);
+export function effectiveScopes(role: Role, requested: readonly Scope[]): readonly ResourceScope[] {
+  // A subject's scopes are one array for the life of its token (or of the server, for the local
+  // administrator), and every request of it asks again: the answer is kept per array and role.
+  let byRole = effectiveScopesMemo.get(requested);
+  if (byRole === undefined) {
+    byRole = new Map();
+    effectiveScopesMemo.set(requested, byRole);
+  }
+  let kept = byRole.get(role);
+  if (kept === undefined) {
+    const ceiling = roleDefinitions[role].ceiling;
+    kept = Object.freeze(requested.filter((s): s is ResourceScope => s.kind === 'resource' && ceiling.some((c) => scopeCovers(c, s))));
+    byRole.set(role, kept);
   }
   return kept;
 }
+
+const effectiveScopesMemo = new WeakMap<readonly Scope[], Map<Role, readonly ResourceScope[]>>();
 
 /** Does this scope permit `interaction` on `resourceType` (ignoring patient context)? */
 export function scopePermits(scope: ResourceScope, resourceType: string, interaction: keyof typeof interactionBit): boolean {

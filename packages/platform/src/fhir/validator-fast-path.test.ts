@@ -221,7 +221,10 @@ describe('validator fast path', () => {
           expect(names.every((n) => lacksElement(without, n))).toBe(true);
           const root = toTypedValue(without);
           const result = evalFhirPathTyped(c.expression, [root], { '%context': root, '%resource': root, '%rootResource': root });
-          expect(result.map((v) => v.value), `${c.key} on ${r.resourceType} without ${names}`).toEqual([true]);
+          expect(
+            result.map((v) => v.value),
+            `${c.key} on ${r.resourceType} without ${names}`,
+          ).toEqual([true]);
           evaluated++;
         }
       }

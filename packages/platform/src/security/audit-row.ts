@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   type AuditAction,
   type AuditOutcome,
@@ -110,8 +110,9 @@ export function legacyRowHash(prevHash: string, row: LegacyAuditRow): string {
   return hashAfter(prevHash, canonicalJson(row));
 }
 
+/** SHA-256 of prev_hash ‖ row as UTF-8, in hex (one-shot crypto.hash: no Hash object per row). */
 function hashAfter(prevHash: string, canonicalRow: string): string {
-  return createHash('sha256').update(prevHash, 'utf8').update(canonicalRow, 'utf8').digest('hex');
+  return hash('sha256', prevHash + canonicalRow, 'hex');
 }
 
 /** The hash a stored row must carry after `prevHash`, in the form the row has. */
