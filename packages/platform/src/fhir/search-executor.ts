@@ -2,14 +2,15 @@ import type { Resource } from '@medplum/fhirtypes';
 import { VitaltwinError } from '@vitaltwin/core';
 import type { SqlQueryable } from '../store/sql-client.ts';
 import { StatementNames } from '../store/statement-names.ts';
-import { deviceColumns, deviceFilter, deviceObservation, deviceRowOfJson } from './device-observations.ts';
+import { deviceColumns, deviceFilter } from './device-observations.ts';
 import { resolveIncludes } from './search-includes.ts';
 import type { SearchIndexKeys } from './search-index-keys.ts';
+import { pageEntries, pageTextSql } from './search-page-text.ts';
 import type { ResourceSearchModel } from './search-parameter-registry.ts';
 import { type KeySet, planSearch } from './search-plan.ts';
 import type { SearchRequest } from './search-request.ts';
 import { sortColumns } from './search-sort.ts';
-import { StoredJson } from './stored-json.ts';
+import type { StoredJson } from './stored-json.ts';
 
 /**
  * Runs a search: one statement finds the matching resources (and device readings), counts them,
@@ -41,13 +42,10 @@ export interface SearchResult {
 
 interface PageRow {
   total: number | null;
-  src: number | null;
-  resource_type: string | null;
-  id: string | null;
-  /** The document's JSON text (`content::text`). */
-  content: string | null;
-  /** A device reading's columns as one JSON array (deviceColumns order; `src` 1 only). */
-  device: string | null;
+  /** Rows of the page (one more than asked when the total is not counted). */
+  n: number;
+  /** The page's entries as one text (search-page-text.ts); NULL when it has none. */
+  page: string | null;
 }
 
 /** Search statements take a name per shape (statement-names.ts). */
@@ -119,29 +117,20 @@ export async function executeSearch(
   const counted = request.total !== 'none';
   const limit = params.add(counted ? request.count : request.count + 1, 'int');
   const offset = params.add(request.offset, 'int');
-  // The page's rows carry neither their sort keys nor the device columns one by one: each column of
-  // each row costs the driver a parse and a property, and a timestamptz a Date. A device reading's
-  // columns come as one JSON array instead; a stored resource's row has src, type, id and content.
-  const pageColumns = `p.src, CASE WHEN p.src = 1 THEN json_build_array(${deviceColumns
-    .split(', ')
-    .map((c) => `p.${c}`)
-    .join(', ')})::text END AS device`;
+  // The page comes back as one text value (search-page-text.ts), without its sort keys.
   const page = `SELECT * FROM m ORDER BY ${orderBy('m')} LIMIT ${limit} OFFSET ${offset}`;
+  const aggregate = `SELECT count(*)::int AS n, ${pageTextSql(orderBy('p'))} AS page
+      FROM (${page}) p LEFT JOIN fhir_resource r ON r.rid = p.rid`;
   const sql = counted
-    ? `${m} SELECT t.total, ${pageColumns}, r.resource_type, r.id, r.content::text AS content FROM (SELECT count(*)::int AS total FROM m) t
-         LEFT JOIN LATERAL (${page}) p ON true LEFT JOIN fhir_resource r ON r.rid = p.rid ORDER BY ${orderBy('p')}`
-    : `${m} SELECT NULL::int AS total, ${pageColumns}, r.resource_type, r.id, r.content::text AS content FROM (${page}) p LEFT JOIN fhir_resource r ON r.rid = p.rid ORDER BY ${orderBy('p')}`;
+    ? `${m} SELECT t.total, g.n, g.page FROM (SELECT count(*)::int AS total FROM m) t LEFT JOIN LATERAL (${aggregate}) g ON true`
+    : `${m} SELECT NULL::int AS total, g.n, g.page FROM (${aggregate}) g`;
   const name = searchStatements.nameOf(sql);
   const rows = await db.query<PageRow>(sql, params.values, name === undefined ? undefined : { name });
-  const total = counted ? Number(rows[0]?.total ?? 0) : undefined;
-  const pageRows = rows.filter((r) => r.src !== null);
+  const row = rows[0];
+  const total = counted ? Number(row?.total ?? 0) : undefined;
   // _count=0 asks for the total only: no pages to follow.
-  const hasNext = request.count > 0 && (counted ? request.offset + request.count < (total ?? 0) : pageRows.length > request.count);
-  const matchTexts: StoredJson[] = [];
-  for (const row of pageRows.slice(0, request.count)) {
-    if (row.src === 0 && row.content) matchTexts.push(StoredJson.fromColumn(row.resource_type!, row.id!, row.content));
-    else if (row.src === 1 && row.device) matchTexts.push(StoredJson.fromResource(deviceObservation(deviceRowOfJson(row.device))));
-  }
+  const hasNext = request.count > 0 && (counted ? request.offset + request.count < (total ?? 0) : Number(row?.n ?? 0) > request.count);
+  const matchTexts = pageEntries(row?.page ?? null, request.count);
   // Documents are parsed only for a consumer that reads them as objects (includes, subsetting ...).
   let matches: Resource[] | undefined;
   const parsed = () => {
