@@ -85,6 +85,18 @@ describe('audit rows', () => {
     expect(storedRowHash('1'.repeat(64), base)).not.toBe(hash);
   });
 
+  it('keeps only HTTP status codes in the integer column', () => {
+    const r: AuditRecord = { recordedMs: 0, actor: 'a', action: 'read', outcome: 'success' };
+    expect([200, 404, 200.5, Number.NaN, 1e12, -1].map((httpStatus) => rowOfRecord({ ...r, httpStatus }).http_status)).toEqual([
+      200,
+      404,
+      null,
+      null,
+      null,
+      null,
+    ]);
+  });
+
   it('shows a row no writer produces as stored instead of failing', () => {
     const row: StoredAuditRow = {
       ...stored({ recordedMs: 0, actor: 'a', action: 'read', outcome: 'success' }),

@@ -80,7 +80,8 @@ export function rowOfRecord(record: AuditRecord): AuditRowColumns {
     entity: record.entity ?? null,
     patient_id: record.patientId ?? null,
     outcome: auditOutcomeCode[record.outcome],
-    http_status: record.httpStatus ?? null,
+    // An integer column: a status that is not an HTTP status code is left out, never the batch's insert.
+    http_status: Number.isInteger(record.httpStatus) && record.httpStatus! >= 100 && record.httpStatus! <= 999 ? record.httpStatus! : null,
     source: record.source ?? null,
     detail: record.detail ?? null,
   };
