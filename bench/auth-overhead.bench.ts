@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { roleDefinitions } from '@vitaltwin/core';
-import { openDatabase } from '@vitaltwin/platform';
+import { FhirRepository, openDatabase } from '@vitaltwin/platform';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { installSecurity } from '../apps/server/src/auth/install-security.ts';
@@ -27,9 +27,12 @@ async function main(): Promise<void> {
   const logger = pino({ level: 'silent' });
   const config = loadServerConfig({ flags: { dataDir, logLevel: 'silent', auth: 'on' }, env: {} });
   const security = await createServerSecurity(config, db, logger);
+  const fhir = await FhirRepository.open(db);
+  // What the FHIR routes and the security layer read of the server's context (server-context.ts).
   const context = {
     config,
     db,
+    fhir,
     security,
     version: 'bench',
     startedAtMs: Date.now(),
@@ -131,6 +134,7 @@ async function main(): Promise<void> {
   await bare.app.close();
   await secured.app.close();
   await security.audit.close();
+  await fhir.close();
   await db.close();
   await rm(dataDir, { recursive: true, force: true });
 }
