@@ -9,9 +9,11 @@ describe('search page text', () => {
   const reading = ['p1', '8867-4', '2024-03-30T23:59:59.001+00:00', 72.5, '/min', 'watch-9', '2024-03-31T00:00:00.123456+00:00'];
 
   it('splits entries in order into stored JSON, documents as stored and device readings as Observations', () => {
-    const text = [`Observation/o-1\u001f${obs('o-1')}`, `\u001f${JSON.stringify(reading)}`, `Patient/p.1-a\u001f{"resourceType":"Patient","id":"p.1-a"}`].join(
-      '\u001e',
-    );
+    const text = [
+      `Observation/o-1\u001f${obs('o-1')}`,
+      `\u001f${JSON.stringify(reading)}`,
+      `Patient/p.1-a\u001f{"resourceType":"Patient","id":"p.1-a"}`,
+    ].join('\u001e');
     const entries = pageEntries(text, 50);
     expect(entries.map((e) => [e.resourceType, e.id])).toEqual([
       ['Observation', 'o-1'],
