@@ -59,13 +59,17 @@ function bearerToken(request: FastifyRequest): string | undefined | null {
 
 async function lookupPatient(db: SqlClient, lookup: NonNullable<DraftAccess['lookup']>): Promise<string | undefined> {
   if (lookup.table === 'alert') {
-    const rows = await db.query<{ patient_id: string }>('SELECT patient_id FROM alert WHERE id = $1', [lookup.id]).catch(() => []);
+    const rows = await db
+      .query<{ patient_id: string }>('SELECT patient_id FROM alert WHERE id = $1', [lookup.id], { name: 'vt_auth_alert_patient' })
+      .catch(() => []);
     return rows[0]?.patient_id;
   }
   const rows = await db.query<{ patient_id: string | null; content: unknown }>(
     `SELECT patient_id, CASE WHEN patient_id IS NULL THEN content END AS content
        FROM fhir_resource WHERE resource_type = $1 AND id = $2 AND NOT deleted`,
     [lookup.type, lookup.id],
+    // Asked before every read of a patient token: prepared once (per connection, or by PGlite).
+    { name: 'vt_auth_resource_patient' },
   );
   const row = rows[0];
   if (row === undefined) return undefined;
