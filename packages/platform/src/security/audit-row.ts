@@ -56,17 +56,8 @@ export interface LegacyAuditRow {
 }
 
 /** A row as read back from audit_event (every column the chain and the AuditEvent need). */
-export interface StoredAuditRow {
+export interface StoredAuditRow extends Omit<AuditRowColumns, 'recorded'> {
   readonly recorded: Date | string;
-  readonly actor: string;
-  readonly role: string | null;
-  readonly action: string;
-  readonly entity: string | null;
-  readonly patient_id: string | null;
-  readonly outcome: string;
-  readonly http_status: number | null;
-  readonly source: string | null;
-  readonly detail: string | null;
   /** The AuditEvent of a legacy row (jsonb: an object, or its text); NULL for a compact row. */
   readonly content: unknown;
 }
@@ -123,18 +114,8 @@ export function storedRowHash(prevHash: string, row: StoredAuditRow): string {
     const { actor, action, entity, patient_id, outcome, source } = row;
     return legacyRowHash(prevHash, { recorded, actor, action, entity, patient_id, outcome, source, content: parsed(row.content) });
   }
-  return rowHash(prevHash, {
-    recorded,
-    actor: row.actor,
-    role: row.role,
-    action: row.action,
-    entity: row.entity,
-    patient_id: row.patient_id,
-    outcome: row.outcome,
-    http_status: row.http_status === null ? null : Number(row.http_status),
-    source: row.source,
-    detail: row.detail,
-  });
+  // The driver may hand an integer column back as text (int8 would be); the row was hashed with a number.
+  return rowHash(prevHash, { ...row, recorded, http_status: row.http_status === null ? null : Number(row.http_status) });
 }
 
 const outcomeOfCode = new Map(Object.entries(auditOutcomeCode).map(([outcome, code]) => [code as string, outcome as AuditOutcome]));
