@@ -120,6 +120,14 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('rename' as const), at: fc.nat(), suffix: fc.constantFrom('Quantity', 'String', 'x', 'Foo', 'DateTime') }),
 );
 
+/** A valid heart-rate Observation, the base of the hand-made cases below. */
+const obs = {
+  resourceType: 'Observation',
+  status: 'final',
+  code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
+  valueQuantity: { value: 72, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
+};
+
 describe('validator fast path', () => {
   let resources: Json[] = [];
   beforeAll(() => {
@@ -152,12 +160,6 @@ describe('validator fast path', () => {
   });
 
   it('leaves each kind of problem to the medplum validator', () => {
-    const obs = {
-      resourceType: 'Observation',
-      status: 'final',
-      code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
-      valueQuantity: { value: 72, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
-    };
     expect(passesFastPath(obs)).toBe(true);
     const broken: Json[] = [
       { ...obs, status: undefined },
@@ -242,12 +244,6 @@ describe('validator fast path', () => {
   });
 
   it('still finds a broken invariant whose elements are there', () => {
-    const obs = {
-      resourceType: 'Observation',
-      status: 'final',
-      code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
-      valueQuantity: { value: 72, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
-    };
     const broken: Json[] = [
       // obs-6: a value and a reason for its absence.
       { ...obs, dataAbsentReason: { text: 'asked' } },
