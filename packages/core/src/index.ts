@@ -61,6 +61,7 @@ export type { ErrorCode, ProblemDetail } from './errors/error-codes.ts';
 export { errorCodes, isVitaltwinError, VitaltwinError } from './errors/error-codes.ts';
 export type { OperationOutcome, OperationOutcomeIssue } from './errors/operation-outcome.ts';
 export { errorCodeSystem, toOperationOutcome } from './errors/operation-outcome.ts';
+export { fhirIdPattern, isFhirId } from './fhir/fhir-id.ts';
 export type { PlausibilityCheck, PlausibleRange } from './fhir/plausibility-ranges.ts';
 export { checkPlausibility, plausibleRanges } from './fhir/plausibility-ranges.ts';
 export type { ScoreConcept } from './fhir/score-codes.ts';

@@ -31,6 +31,8 @@ export { FhirHttpClient, FhirHttpError, fhirBase } from './fhir/fhir-http-client
 export type { FhirRepositoryOptions, ImportOptions, ImportReport, SearchCallOptions } from './fhir/fhir-repository.ts';
 export { FhirRepository } from './fhir/fhir-repository.ts';
 export type { FhirStoreContext } from './fhir/fhir-store-context.ts';
+export type { HistoryRequest } from './fhir/history-request.ts';
+export { parseHistoryRequest } from './fhir/history-request.ts';
 export type { ImportItem, ImportUnit } from './fhir/import/import-item.ts';
 export type { RunImportOptions } from './fhir/import/import-pipeline.ts';
 export { runImport } from './fhir/import/import-pipeline.ts';

@@ -1,5 +1,4 @@
-import { VitaltwinError } from '@vitaltwin/core';
-import { capabilityStatement, type FhirRepository } from '@vitaltwin/platform';
+import { capabilityStatement, type FhirRepository, parseHistoryRequest } from '@vitaltwin/platform';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../server-context.ts';
 import { fhirBaseUrl, preferOf, queryOf, sendFhir } from './fhir-http.ts';
@@ -63,11 +62,7 @@ export async function historyBundle(
   type?: string,
   id?: string,
 ): Promise<unknown> {
-  const count = Math.min(Number(q.get('_count') ?? 50) || 50, 1000);
-  const offset = Math.max(Number(q.get('_offset') ?? 0) || 0, 0);
-  const since = q.get('_since');
-  const sinceMs = since === null ? undefined : Date.parse(since);
-  if (sinceMs !== undefined && Number.isNaN(sinceMs)) throw new VitaltwinError('VT_ERR_INVALID_INPUT', '_since must be an instant');
+  const { count, offset, sinceMs } = parseHistoryRequest(q);
   const base = fhirBaseUrl(request);
   const { total, entries } = await repo.history({
     ...(type ? { type } : {}),
@@ -89,8 +84,8 @@ export async function historyBundle(
     total,
     link: [
       { relation: 'self', url: link(offset) },
-      ...(offset + count < total ? [{ relation: 'next', url: link(offset + count) }] : []),
-      ...(offset > 0 ? [{ relation: 'previous', url: link(Math.max(0, offset - count)) }] : []),
+      ...(count > 0 && offset + count < total ? [{ relation: 'next', url: link(offset + count) }] : []),
+      ...(offset > 0 && count > 0 ? [{ relation: 'previous', url: link(Math.max(0, offset - count)) }] : []),
     ],
     entry: entries.map((e) => ({
       fullUrl: `${base}/${e.resourceType}/${e.id}`,

@@ -1,4 +1,5 @@
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
+import { metaParams } from './meta-params.ts';
 import { columnParams, fhirResourceTypes, searchModel } from './search-parameter-registry.ts';
 
 /**
@@ -72,6 +73,7 @@ export function capabilityStatement(options: CapabilityOptions): CapabilityState
       searchRevInclude: revincludes,
       searchParam: [
         ...Object.entries(columnParams).map(([name, p]) => ({ name, definition: p.url, type: p.type })),
+        ...Object.entries(metaParams).map(([name, p]) => ({ name, definition: p.url, type: p.type })),
         ...params.map((p) => ({
           name: p.code,
           definition: p.url,

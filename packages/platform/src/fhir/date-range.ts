@@ -11,7 +11,13 @@ export interface DateRange {
 }
 
 // YYYY, YYYY-MM, YYYY-MM-DD, then optional Thh:mm[:ss[.fff]] and zone (FHIR R4 datatypes 2.24.0.1).
-const pattern = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
+/**
+ * FHIR R4's date/dateTime/instant syntax (datatypes.html#dateTime): years 0001-9999 (no year 0000),
+ * zone offsets up to ±14:00; times are also accepted without seconds and with 24:00, as search
+ * values often are.
+ */
+const pattern =
+  /^(?!0000)(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-](?:(?:0\d|1[0-3]):[0-5]\d|14:00))?)?)?)?$/;
 
 /** Parses a FHIR date/dateTime/instant (or a search value of one); undefined when malformed. */
 export function parseDateRange(text: string): DateRange | undefined {
@@ -50,11 +56,25 @@ export function periodRange(start: string | undefined, end: string | undefined):
   return { loMs: lo, hiMs: Math.max(hi, lo) };
 }
 
-/** Milliseconds as a timestamptz literal; infinite ends become PostgreSQL's '-infinity' / 'infinity'. */
+/**
+ * Milliseconds as a timestamptz literal; infinite ends become PostgreSQL's '-infinity' / 'infinity'.
+ * Search bounds can leave the years 0001-9999 (the end of 9999, an `ap` range widened by 10 %):
+ * JavaScript writes such years in ISO 8601's expanded form (`+010000-...`, `-000200-...`), which
+ * PostgreSQL does not read; it reads `10000-...` and, for astronomical year y ≤ 0, year 1 - y with
+ * `BC` (PostgreSQL docs, "Date/Time Input"). Beyond what a Date holds (±8.64e15 ms, ECMA-262
+ * §21.4.1.31) a bound is infinite for every stored value.
+ */
 export function timestampLiteral(ms: number): string {
   if (ms === -Infinity) return '-infinity';
   if (ms === Infinity) return 'infinity';
-  return new Date(ms).toISOString();
+  const date = new Date(ms);
+  if (Number.isNaN(date.getTime())) return ms < 0 ? '-infinity' : 'infinity';
+  const iso = date.toISOString();
+  if (iso.startsWith('+')) return iso.slice(1).replace(/^0+(?=\d{5})/, '');
+  const year = date.getUTCFullYear();
+  if (year > 0) return iso;
+  const rest = iso.slice(iso.indexOf('-', 1));
+  return `${String(1 - year).padStart(4, '0')}${rest} BC`;
 }
 
 // The Gregorian calendar repeats every 400 years (146 097 days); shifting by 2000 years keeps

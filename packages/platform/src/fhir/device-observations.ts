@@ -75,7 +75,8 @@ export function parseDeviceObservationId(id: string): { timeMs: number; hash: st
   const m = /^dr-([0-9a-z]{1,12})-([0-9a-f]{16})$/.exec(id);
   if (!m) return undefined;
   const timeMs = Number.parseInt(m[1]!, 36);
-  return Number.isSafeInteger(timeMs) ? { timeMs, hash: m[2]! } : undefined;
+  // A Date holds at most ±8.64e15 ms (ECMA-262 §21.4.1.31); no reading lies beyond.
+  return Number.isSafeInteger(timeMs) && timeMs <= 8.64e15 ? { timeMs, hash: m[2]! } : undefined;
 }
 
 export function deviceObservation(r: DeviceReadingRow): Observation {
@@ -142,7 +143,7 @@ export async function readDeviceObservation(db: SqlQueryable, id: string): Promi
   if (!parsed) return undefined;
   const rows = await db.query<RawDeviceRow>(
     `SELECT ${deviceColumns} FROM device_reading WHERE t = $1::timestamptz AND ${seriesHashSql} = $2`,
-    [new Date(parsed.timeMs).toISOString(), parsed.hash],
+    [timestampLiteral(parsed.timeMs), parsed.hash],
   );
   return rows[0] ? deviceObservation(fromRawDeviceRow(rows[0])) : undefined;
 }
@@ -249,10 +250,16 @@ function clauseValue(code: string, raw: string, params: SqlParams, nowMs: number
       );
       return q.code === undefined ? value : `(${value} AND unit = ${params.add(q.code, 'text')})`;
     }
+    // Readings carry one tag (deviceReadingTag) and no profile, security label or source.
+    case '_tag': {
+      const t = parseTokenValue(raw);
+      if (!t || (t.system !== undefined && t.system !== deviceReadingTag.system)) return undefined;
+      return t.code === undefined || t.code === deviceReadingTag.code ? 'true' : undefined;
+    }
     case '_id': {
       const parsed = parseDeviceObservationId(parseTokenValue(raw)?.code ?? raw);
       if (!parsed) return undefined;
-      return `(t = ${params.add(new Date(parsed.timeMs).toISOString(), 'timestamptz')} AND ${seriesHashSql} = ${params.add(parsed.hash, 'text')})`;
+      return `(t = ${params.add(timestampLiteral(parsed.timeMs), 'timestamptz')} AND ${seriesHashSql} = ${params.add(parsed.hash, 'text')})`;
     }
     default:
       return undefined;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
-import { VitaltwinError } from '@vitaltwin/core';
+import { isFhirId, VitaltwinError } from '@vitaltwin/core';
 import type { SqlClient } from '../store/sql-client.ts';
 import { type BundleOptions, processBundle } from './bundle-processor.ts';
 import { CoalescedReads } from './coalesced-reads.ts';
@@ -127,27 +127,32 @@ export class FhirRepository {
   /** The live resource; 404 when unknown, 410 when deleted. */
   read(type: string, id: string): Promise<Resource> {
     this.requireType(type);
+    this.requireId(type, id);
     return guarded(() => readResource(this.db, type, id));
   }
 
   /** As read, as the stored JSON text (stored-json.ts): what the REST read sends unparsed. */
   readJson(type: string, id: string): Promise<CurrentJson> {
     this.requireType(type);
+    this.requireId(type, id);
     return guarded(() => this.reads.read(type, id));
   }
 
   /** The live resource or undefined: one indexed lookup, for hot paths (device binding). */
   tryRead(type: string, id: string): Promise<Resource | undefined> {
+    if (!isFhirId(id)) return Promise.resolve(undefined);
     return guarded(() => tryRead(this.db, type, id));
   }
 
   vread(type: string, id: string, versionId: string): Promise<Resource> {
     this.requireType(type);
+    this.requireId(type, id);
     return guarded(() => readVersion(this.db, type, id, versionId));
   }
 
   history(query: HistoryQuery): Promise<{ total: number; entries: HistoryEntry[] }> {
     if (query.type !== undefined) this.requireType(query.type);
+    if (query.id !== undefined) this.requireId(query.type ?? 'Resource', query.id);
     return guarded(() => readHistory(this.db, query));
   }
 
@@ -340,6 +345,11 @@ export class FhirRepository {
     );
     await this.maybeAnalyze(1);
     return result;
+  }
+
+  /** An id outside the FHIR id syntax names no stored resource (every write is validated): 404 without asking the database. */
+  private requireId(type: string, id: string): void {
+    if (!isFhirId(id)) throw new VitaltwinError('VT_ERR_NOT_FOUND', `${type}/${JSON.stringify(id).slice(1, 66)} not found: not a FHIR id`);
   }
 
   private requireType(type: string) {

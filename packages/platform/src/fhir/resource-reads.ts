@@ -1,6 +1,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { VitaltwinError } from '@vitaltwin/core';
 import type { SqlQueryable } from '../store/sql-client.ts';
+import { timestampLiteral } from './date-range.ts';
 import { readDeviceObservation } from './device-observations.ts';
 import { presentable, StoredJson } from './stored-json.ts';
 
@@ -88,7 +89,8 @@ const versionContent = 'COALESCE(v.content, cur.content)';
 
 export async function readVersion(q: SqlQueryable, type: string, id: string, versionId: string): Promise<Resource> {
   const v = Number(versionId);
-  if (!Number.isInteger(v) || v < 1) throw new VitaltwinError('VT_ERR_NOT_FOUND', `${type}/${id} has no version ${versionId}`);
+  if (!Number.isInteger(v) || v < 1 || v > 2_147_483_647)
+    throw new VitaltwinError('VT_ERR_NOT_FOUND', `${type}/${id} has no version ${versionId}`);
   const rows = await q.query<{ deleted: boolean; content: Resource | null }>(
     `SELECT v.deleted, ${versionContent} AS content FROM fhir_resource_version v ${currentOfVersion}
       WHERE v.resource_type = $1 AND v.id = $2 AND v.version_id = $3`,
@@ -123,7 +125,7 @@ export async function readHistory(q: SqlQueryable, query: HistoryQuery): Promise
   const params: unknown[] = [];
   if (query.type !== undefined) where.push(`resource_type = $${params.push(query.type)}`);
   if (query.id !== undefined) where.push(`id = $${params.push(query.id)}`);
-  if (query.sinceMs !== undefined) where.push(`last_updated >= $${params.push(new Date(query.sinceMs).toISOString())}::timestamptz`);
+  if (query.sinceMs !== undefined) where.push(`last_updated >= $${params.push(timestampLiteral(query.sinceMs))}::timestamptz`);
   const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
   const count = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM fhir_resource_version ${filter}`, params);
   const rows = await q.query<{
@@ -164,7 +166,7 @@ export async function* streamCurrent(q: SqlQueryable, type: string, sinceMs?: nu
   for (;;) {
     const params: unknown[] = [type];
     const where = ['resource_type = $1', 'NOT deleted'];
-    if (sinceMs !== undefined) where.push(`last_updated >= $${params.push(new Date(sinceMs).toISOString())}::timestamptz`);
+    if (sinceMs !== undefined) where.push(`last_updated >= $${params.push(timestampLiteral(sinceMs))}::timestamptz`);
     if (after) where.push(`(last_updated, rid) > ($${params.push(after.t)}::timestamptz, $${params.push(after.rid)}::bigint)`);
     const rows = await q.query<{ rid: number | string; last_updated: Date | string; content: Resource }>(
       `SELECT rid, last_updated, content FROM fhir_resource WHERE ${where.join(' AND ')} ORDER BY last_updated, rid LIMIT ${pageSize}`,

@@ -144,7 +144,7 @@ function buildModel(resourceType: string): ResourceSearchModel {
   const all = Object.values(getSearchParameters(resourceType) ?? {}).sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   for (const sp of all) {
     const code = sp.code ?? '';
-    if (code in columnParams) continue;
+    if (Object.hasOwn(columnParams, code)) continue;
     // Keep only the published R4 parameters (the package adds server-internal ones).
     if (!sp.url || !defs.searchParametersByUrl.has(sp.url)) continue;
     const result = compile(sp, resourceType, pathFor, defs.searchParametersByUrl);

@@ -1,5 +1,6 @@
 import { parseDateRange, timestampLiteral } from './date-range.ts';
 import { patientKey } from './index-rows.ts';
+import { isMetaParam, metaFilter } from './meta-params.ts';
 import { dateRangePredicate, lazyRange } from './range-predicates.ts';
 import { type ConditionContext, paramCondition, parseReferenceValue } from './search-conditions.ts';
 import type { SearchIndexKeys } from './search-index-keys.ts';
@@ -84,10 +85,21 @@ export function planSearch(model: ResourceSearchModel, request: SearchRequest, o
   }
   for (const clause of request.clauses) {
     if (series?.clauses.includes(clause)) continue;
-    if (clause.code in columnParams) {
+    if (Object.hasOwn(columnParams, clause.code)) {
       const filter = columnFilter(params, clause, options.nowMs);
       if (filter.startsWith('!')) errors.push(filter.slice(1));
       else resourceFilters.push(filter);
+      continue;
+    }
+    if (isMetaParam(clause.code)) {
+      const mark = params.values.length;
+      const filter = metaFilter(params, { ...clause, code: clause.code });
+      if ('sql' in filter) resourceFilters.push(filter.sql);
+      else {
+        params.truncate(mark);
+        if ('invalid' in filter) errors.push(filter.invalid);
+        else warnings.push(`${filter.unsupported}; ${clause.raw} was ignored`);
+      }
       continue;
     }
     const param = model.params.get(clause.code);
@@ -103,7 +115,11 @@ export function planSearch(model: ResourceSearchModel, request: SearchRequest, o
       continue;
     }
     // The scoping clause itself is a reference condition: it is the exact check behind the hint.
+    const mark = params.values.length;
     const result = paramCondition(ctx, param, clause);
+    // A clause left out leaves no parameters behind: the statement would not use them, and
+    // PostgreSQL cannot type a parameter no expression uses (SQLSTATE 42P18).
+    if (result.kind !== 'set') params.truncate(mark);
     switch (result.kind) {
       case 'set':
         if (result.negated) negative.push(result.sql);

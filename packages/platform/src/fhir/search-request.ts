@@ -46,6 +46,8 @@ export interface SearchRequest {
 
 export const defaultPageSize = 20;
 export const maxPageSize = 1000;
+/** The largest `_offset`: the statement's OFFSET parameter is a 32-bit integer. */
+export const maxOffset = 2_147_483_647;
 
 /** Result and control parameters, not filters (R4 3.1.1.5 "Modifying Search Results"). */
 const controlParams = new Set([
@@ -73,6 +75,11 @@ export function parseSearchRequest(resourceType: string, query: URLSearchParams 
   let elements: string[] | undefined;
   let total: TotalMode = 'accurate';
   for (const [name, value] of query) {
+    // PostgreSQL text holds no U+0000 (SQLSTATE 22021), so no stored value can match one.
+    if (name.includes('\u0000') || value.includes('\u0000')) {
+      problems.push(`search parameter ${JSON.stringify(name)} holds the character U+0000, which no FHIR value can contain`);
+      continue;
+    }
     const colon = name.indexOf(':');
     const code = colon < 0 ? name : name.slice(0, colon);
     const modifier = colon < 0 ? undefined : name.slice(colon + 1);
@@ -89,7 +96,8 @@ export function parseSearchRequest(resourceType: string, query: URLSearchParams 
       }
       case '_offset': {
         const n = Number(value);
-        if (!Number.isInteger(n) || n < 0) problems.push(`_offset must be a whole number, not "${value}"`);
+        if (!Number.isInteger(n) || n < 0 || n > maxOffset)
+          problems.push(`_offset must be a whole number up to ${maxOffset}, not "${value}"`);
         else offset = n;
         break;
       }

@@ -1,4 +1,4 @@
-import { type Logger, VitaltwinError } from '@vitaltwin/core';
+import { fhirIdPattern, type Logger, VitaltwinError } from '@vitaltwin/core';
 import type { SqlClient } from '../store/sql-client.ts';
 import { type DeviceReading, TimeSeriesStore } from '../store/time-series-store.ts';
 import { decodeCompact } from './compact-payload.ts';
@@ -14,7 +14,7 @@ import { defaultTimeWindow, normaliseSamples, type TimeWindow } from './normalis
 import { decodeOmh } from './omh-payload.ts';
 import { keptPrefixChars, payloadBytes, payloadForLetter, payloadText } from './payload-text.ts';
 import { coreReadingCatalogue, type ReadingCatalogue } from './reading-catalogue.ts';
-import { defaultTopicRoot, fhirIdPattern, parseIngestTopic } from './topic-scheme.ts';
+import { defaultTopicRoot, parseIngestTopic } from './topic-scheme.ts';
 
 /** One device message as a transport hands it over. */
 export interface IngestMessage {

@@ -1,3 +1,4 @@
+import { fhirIdPattern } from '@vitaltwin/core';
 import type { PayloadFormat } from './decoded-sample.ts';
 
 /**
@@ -12,9 +13,6 @@ export const defaultTopicRoot = 'vitaltwin';
 const suffixFormat: Readonly<Record<string, PayloadFormat>> = { readings: 'compact', omh: 'omh', fhir: 'fhir' };
 
 const formatSuffix: Readonly<Record<PayloadFormat, string>> = { compact: 'readings', omh: 'omh', fhir: 'fhir' };
-
-/** FHIR R4 `id` datatype: 1–64 of [A-Za-z0-9-.] (FHIR R4 §2.24.0.1 "id"). Device ids follow it. */
-export const fhirIdPattern = /^[A-Za-z0-9\-.]{1,64}$/;
 
 export type ParsedTopic =
   /** Not a device-ingest topic at all: the broker handles it as any other topic. */

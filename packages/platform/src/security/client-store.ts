@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { effectiveScopes, formatScope, isRole, parseScopes, type Role, roleDefinitions, VitaltwinError } from '@vitaltwin/core';
+import {
+  effectiveScopes,
+  fhirIdPattern,
+  formatScope,
+  isRole,
+  parseScopes,
+  type Role,
+  roleDefinitions,
+  VitaltwinError,
+} from '@vitaltwin/core';
 import type { SqlQueryable } from '../store/sql-client.ts';
 import { digestSecret, generateSecret, secretMatches } from './secret-hashing.ts';
 
@@ -27,8 +36,6 @@ interface ClientRow {
   disabled: boolean;
   created_at: Date;
 }
-
-const fhirIdPattern = /^[A-Za-z0-9\-.]{1,64}$/;
 
 function fromRow(r: ClientRow): OAuthClient {
   if (!isRole(r.role)) throw new VitaltwinError('VT_ERR_STORAGE', 'client row with an unknown role');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { isRole, type Role, VitaltwinError } from '@vitaltwin/core';
+import { fhirIdPattern, isRole, type Role, VitaltwinError } from '@vitaltwin/core';
 import type { SqlQueryable } from '../store/sql-client.ts';
 import { hashPassword, passwordProblem, verifyPassword } from './secret-hashing.ts';
 
@@ -24,7 +24,6 @@ interface UserRow {
 }
 
 const usernamePattern = /^[A-Za-z0-9._@-]{1,64}$/;
-const fhirIdPattern = /^[A-Za-z0-9\-.]{1,64}$/;
 
 function fromRow(r: UserRow): User {
   if (!isRole(r.role)) throw new VitaltwinError('VT_ERR_STORAGE', 'user row with an unknown role');

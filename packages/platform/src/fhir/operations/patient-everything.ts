@@ -1,5 +1,6 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { VitaltwinError } from '@vitaltwin/core';
+import { parseDateRange, timestampLiteral } from '../date-range.ts';
 import { deviceColumns, deviceObservation, fromRawDeviceRow, type RawDeviceRow } from '../device-observations.ts';
 import type { FhirStoreContext } from '../fhir-store-context.ts';
 import type { SearchResult } from '../search-executor.ts';
@@ -14,18 +15,33 @@ import { presentable } from '../stored-json.ts';
  * in the patient's compartment (CompartmentDefinition patient: any compartment parameter naming the
  * patient), the resources those reference (practitioners, organizations, medications ...), and
  * the patient's device readings as Observations. Paged with `_count`/`_offset`; `_type` limits the
- * resource types.
+ * resource types, `_since` to what changed at or after an instant (a stored resource's
+ * lastUpdated, a reading's receipt). `start`/`end` (care dates) are reported as not supported.
  */
 const compartmentKeysByStore = new WeakMap<object, number[]>();
 
 export async function patientEverything(store: FhirStoreContext, patientId: string, query: URLSearchParams): Promise<SearchResult> {
   const request = parseSearchRequest('Patient', query);
   const warnings: string[] = [];
+  const problems = [...request.problems];
   let types: string[] | undefined;
+  let sinceMs: number | undefined;
   for (const clause of request.clauses) {
-    if (clause.code === '_type') types = clause.values.flatMap((v) => v.split(','));
-    else warnings.push(`$everything parameter ${clause.code} is not supported; it was ignored`);
+    if (clause.code === '_type') {
+      types = clause.values.flatMap((v) => v.split(','));
+      for (const t of types) if (searchModel(t) === undefined) problems.push(`_type: ${t} is not a FHIR R4 resource type`);
+    } else if (clause.code === '_since' && clause.modifier === undefined && clause.values.length === 1) {
+      // Resources changed since the instant (operation definition: _since, an instant).
+      sinceMs = parseDateRange(clause.values[0]!)?.loMs;
+      if (sinceMs === undefined) problems.push(`_since must be a FHIR instant, not "${clause.values[0]}"`);
+    } else warnings.push(`$everything parameter ${clause.code} is not supported; it was ignored`);
   }
+  if (problems.length > 0)
+    throw new VitaltwinError(
+      'VT_ERR_INVALID_INPUT',
+      'invalid $everything request',
+      problems.map((message) => ({ message })),
+    );
   let compartmentKeys = compartmentKeysByStore.get(store.keys);
   if (!compartmentKeys) {
     compartmentKeys = fhirResourceTypes().flatMap((t) => (searchModel(t)?.compartment ?? []).map((b) => store.keys.key(b.path)));
@@ -40,7 +56,9 @@ export async function patientEverything(store: FhirStoreContext, patientId: stri
     if (exists.length === 0) throw new VitaltwinError('VT_ERR_NOT_FOUND', `Patient/${patientId} not found`);
     const p = new SqlParams();
     const pid = p.add(patientId, 'text');
-    const typeFilter = types ? ` AND r.resource_type = ANY(${p.add(types, 'text[]')})` : '';
+    const typeFilter = `${types ? ` AND r.resource_type = ANY(${p.add(types, 'text[]')})` : ''}${
+      sinceMs !== undefined ? ` AND r.last_updated >= ${p.add(timestampLiteral(sinceMs), 'timestamptz')}` : ''
+    }`;
     const members = `SELECT r.rid FROM fhir_resource r WHERE r.patient_id = ${pid} AND NOT r.deleted
       UNION SELECT x.rid FROM fhir_reference x WHERE x.key = ANY(${p.add(keys, 'int[]')}) AND x.target_type = 'Patient' AND x.target_id = ${pid}`;
     const stored = `SELECT DISTINCT r.rid, r.resource_type FROM fhir_resource r WHERE NOT r.deleted${typeFilter} AND r.rid IN (
@@ -52,7 +70,7 @@ export async function patientEverything(store: FhirStoreContext, patientId: stri
         SELECT 0 AS src, s.rid, CASE WHEN s.resource_type = 'Patient' THEN 0 ELSE 1 END AS first, s.resource_type,
                NULL::text AS patient_id, NULL::text AS code, NULL::timestamptz AS t, NULL::float8 AS value, NULL::text AS unit,
                NULL::text AS device_id, NULL::timestamptz AS received_at FROM (${stored}) s
-        ${withDevices ? `UNION ALL SELECT 1, NULL::bigint, 2, 'Observation', ${deviceColumns} FROM device_reading WHERE patient_id = ${pid}` : ''})`;
+        ${withDevices ? `UNION ALL SELECT 1, NULL::bigint, 2, 'Observation', ${deviceColumns} FROM device_reading WHERE patient_id = ${pid}${sinceMs !== undefined ? ` AND received_at >= ${p.add(timestampLiteral(sinceMs), 'timestamptz')}` : ''}` : ''})`;
     const order = 'first, resource_type, rid, t, code, device_id';
     const rows = await store.db.query<Partial<RawDeviceRow> & { total: number; src: number | null; content: Resource | null }>(
       `${m} SELECT t.total, p.*, r.content FROM (SELECT count(*)::int AS total FROM m) t
