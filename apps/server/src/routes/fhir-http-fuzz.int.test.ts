@@ -101,7 +101,7 @@ describe('FHIR REST API under random requests', () => {
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
         const fill = (s: string) => s.replaceAll('PATIENT-ID', patientId);
-        const url = `${t.fhirBase}/${r.path.map(fill).join('/')}${fill(r.query)}`;
+        const url = `${t.fhirBase}/${(r.path as readonly string[]).map(fill).join('/')}${fill(r.query)}`;
         const sendsBody = r.body !== undefined && r.method !== 'GET' && r.method !== 'HEAD';
         const response = await fetch(url, {
           method: r.method,
