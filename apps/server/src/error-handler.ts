@@ -1,4 +1,5 @@
 import { toOperationOutcome, VitaltwinError } from '@vitaltwin/core';
+import { storageError } from '@vitaltwin/platform';
 import type { FastifyError, FastifyInstance } from 'fastify';
 
 /**
@@ -18,6 +19,10 @@ export function installErrorHandler(app: FastifyInstance): void {
       mapped = new VitaltwinError('VT_ERR_TOO_LARGE', 'request body too large');
     } else if (error.statusCode === 415) {
       mapped = new VitaltwinError('VT_ERR_INVALID_INPUT', 'unsupported content type');
+    } else if (typeof error.code === 'string' && /^22[0-9A-Z]{3}$/.test(error.code)) {
+      // A database data exception (SQLSTATE class 22: a NUL character, a value out of range) from
+      // a route that queried without translating it: the request's value, so a 400.
+      mapped = storageError(error);
     } else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 && !(error instanceof VitaltwinError)) {
       mapped = new VitaltwinError(
         'VT_ERR_INVALID_INPUT',

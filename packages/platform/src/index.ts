@@ -62,6 +62,7 @@ export type { BundleUrls } from './fhir/search-bundle.ts';
 export { searchsetBundle, searchsetBundleText, warningOutcome } from './fhir/search-bundle.ts';
 export type { SearchResult } from './fhir/search-executor.ts';
 export { fhirResourceTypes, isFhirResourceType } from './fhir/search-parameter-registry.ts';
+export { storageError } from './fhir/storage-errors.ts';
 export { StoredJson } from './fhir/stored-json.ts';
 export { defaultPoolSize, ValidationPool } from './fhir/validation-pool.ts';
 export { decodeCompact } from './ingest/compact-payload.ts';
