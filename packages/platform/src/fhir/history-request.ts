@@ -29,7 +29,12 @@ export function parseHistoryRequest(query: URLSearchParams): HistoryRequest {
   const offset = whole('_offset', 0, maxOffset);
   const since = query.get('_since');
   if (since === null) return { count, offset };
-  const range = parseDateRange(since);
-  if (range === undefined) throw new VitaltwinError('VT_ERR_INVALID_INPUT', `_since must be a FHIR instant, not "${since}"`);
-  return { count, offset, sinceMs: range.loMs };
+  const sinceMs = parseSince(since);
+  if (sinceMs === undefined) throw new VitaltwinError('VT_ERR_INVALID_INPUT', sinceProblem(since));
+  return { count, offset, sinceMs };
 }
+
+/** A `_since` value (an instant; a partial date stands for its start) in epoch ms, or undefined when malformed. */
+export const parseSince = (text: string): number | undefined => parseDateRange(text)?.loMs;
+
+export const sinceProblem = (text: string): string => `_since must be a FHIR instant, not "${text}"`;

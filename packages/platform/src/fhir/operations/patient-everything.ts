@@ -1,8 +1,9 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { VitaltwinError } from '@vitaltwin/core';
-import { parseDateRange, timestampLiteral } from '../date-range.ts';
+import { timestampLiteral } from '../date-range.ts';
 import { deviceColumns, deviceObservation, fromRawDeviceRow, type RawDeviceRow } from '../device-observations.ts';
 import type { FhirStoreContext } from '../fhir-store-context.ts';
+import { parseSince, sinceProblem } from '../history-request.ts';
 import type { SearchResult } from '../search-executor.ts';
 import { fhirResourceTypes, searchModel } from '../search-parameter-registry.ts';
 import { parseSearchRequest } from '../search-request.ts';
@@ -32,8 +33,8 @@ export async function patientEverything(store: FhirStoreContext, patientId: stri
       for (const t of types) if (searchModel(t) === undefined) problems.push(`_type: ${t} is not a FHIR R4 resource type`);
     } else if (clause.code === '_since' && clause.modifier === undefined && clause.values.length === 1) {
       // Resources changed since the instant (operation definition: _since, an instant).
-      sinceMs = parseDateRange(clause.values[0]!)?.loMs;
-      if (sinceMs === undefined) problems.push(`_since must be a FHIR instant, not "${clause.values[0]}"`);
+      sinceMs = parseSince(clause.values[0]!);
+      if (sinceMs === undefined) problems.push(sinceProblem(clause.values[0]!));
     } else warnings.push(`$everything parameter ${clause.code} is not supported; it was ignored`);
   }
   if (problems.length > 0)
@@ -56,12 +57,12 @@ export async function patientEverything(store: FhirStoreContext, patientId: stri
     if (exists.length === 0) throw new VitaltwinError('VT_ERR_NOT_FOUND', `Patient/${patientId} not found`);
     const p = new SqlParams();
     const pid = p.add(patientId, 'text');
-    const typeFilter = `${types ? ` AND r.resource_type = ANY(${p.add(types, 'text[]')})` : ''}${
+    const storedFilter = `${types ? ` AND r.resource_type = ANY(${p.add(types, 'text[]')})` : ''}${
       sinceMs !== undefined ? ` AND r.last_updated >= ${p.add(timestampLiteral(sinceMs), 'timestamptz')}` : ''
     }`;
     const members = `SELECT r.rid FROM fhir_resource r WHERE r.patient_id = ${pid} AND NOT r.deleted
       UNION SELECT x.rid FROM fhir_reference x WHERE x.key = ANY(${p.add(keys, 'int[]')}) AND x.target_type = 'Patient' AND x.target_id = ${pid}`;
-    const stored = `SELECT DISTINCT r.rid, r.resource_type FROM fhir_resource r WHERE NOT r.deleted${typeFilter} AND r.rid IN (
+    const stored = `SELECT DISTINCT r.rid, r.resource_type FROM fhir_resource r WHERE NOT r.deleted${storedFilter} AND r.rid IN (
         ${members}
         UNION SELECT t.rid FROM fhir_reference x JOIN fhir_resource t ON t.resource_type = x.target_type AND t.id = x.target_id
          WHERE x.rid IN (${members}))`;
