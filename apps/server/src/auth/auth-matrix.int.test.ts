@@ -57,6 +57,17 @@ const cases: readonly Case[] = [
     path: '/fhir/Practitioner?_revinclude=Observation:performer',
     expect: { admin: 'ok', clinician: 'ok', patient: 403, researcher: 'ok' },
   },
+  // Chains and _has range over every patient's rows, and can select by identifying elements.
+  {
+    name: 'chained search',
+    path: '/fhir/Observation?subject:Patient.name=Probe',
+    expect: { admin: 'ok', clinician: 'ok', patient: 403, researcher: 403 },
+  },
+  {
+    name: 'reverse-chained search',
+    path: '/fhir/Practitioner?_has:Observation:performer:code=glucose',
+    expect: { admin: 'ok', clinician: 'ok', patient: 403, researcher: 403 },
+  },
   {
     name: 'search Patients by name',
     path: '/fhir/Patient?name=Probe',

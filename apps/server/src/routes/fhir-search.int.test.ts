@@ -181,6 +181,24 @@ describe.each(engines)('FHIR search on %s', (engine) => {
     expect(rev.entry.map((e: Json) => e.resource.resourceType)).toEqual(['Observation', 'Provenance']);
   });
 
+  it('answers chained searches and _has, and names a malformed chain', async () => {
+    const byMrn = (await client.search({
+      resourceType: 'Observation',
+      searchParams: { 'patient.identifier': 'urn:vitaltwin:test-mrn|MRN-1', code: '29463-7' },
+    })) as Json;
+    const matches = byMrn.entry.filter((e: Json) => e.search.mode === 'match');
+    expect(matches.length).toBeGreaterThan(0);
+    expect(matches.every((e: Json) => e.resource.subject.reference === `Patient/${patientId}`)).toBe(true);
+    expect(byMrn.link.find((l: Json) => l.relation === 'self').url).toContain('patient.identifier=');
+    const nobody = await client.search({ resourceType: 'Observation', searchParams: { 'subject:Patient.family': 'Nobody-such' } });
+    expect(ids(nobody)).toEqual([]);
+    const weighed = await client.search({ resourceType: 'Patient', searchParams: { '_has:Observation:patient:code': '29463-7' } });
+    expect(ids(weighed)).toEqual([patientId]);
+    const malformed = await fetch(`${t.fhirBase}/Observation?code.family=x`);
+    expect(malformed.status).toBe(400);
+    expect(JSON.stringify(await malformed.json())).toContain('code is not a reference parameter of Observation');
+  });
+
   it('shows device readings as Observations in search, read, $lastn and $everything', async () => {
     const store = new TimeSeriesStore(t.server.context.db);
     const start = Date.UTC(2024, 5, 1, 12, 0);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Observation } from '@medplum/fhirtypes';
 import type { SqlQueryable } from '../store/sql-client.ts';
+import { isChained } from './chained-search.ts';
 import { parseDateRange, timestampLiteral } from './date-range.ts';
 import { dateRangePredicate, lazyRange, numberPredicate } from './range-predicates.ts';
 import { parseReferenceValue } from './search-conditions.ts';
@@ -163,6 +164,7 @@ export function deviceFilter(plan: SearchPlan, params: SqlParams, nowMs: number)
   };
   const where: string[] = [];
   for (const clause of plan.request.clauses) {
+    if (isChained(clause)) return excluded(`device readings are not searched by chained parameters (${clause.raw})`);
     if (clause.modifier !== undefined && clause.modifier !== 'Patient') {
       return excluded(`device readings are not searched with modifier :${clause.modifier}`);
     }

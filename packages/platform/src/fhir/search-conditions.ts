@@ -249,7 +249,7 @@ export function parseReferenceValue(value: string, baseUrl?: string): { type?: s
 }
 
 /** `.where(resolve() is T)` branches only match references to T. */
-function referenceBranchFilter(ctx: ConditionContext, branches: readonly ParamBranch[]): string {
+export function referenceBranchFilter(ctx: ConditionContext, branches: readonly ParamBranch[]): string {
   if (branches.every((b) => b.targetType === undefined)) return '';
   const parts = branches.map((b) => {
     const key = ctx.params.add(ctx.keys.key(b.path), 'int');

@@ -1,12 +1,11 @@
-import { parseDateRange, timestampLiteral } from './date-range.ts';
+import { chainedCondition, isChained } from './chained-search.ts';
 import { patientKey } from './index-rows.ts';
 import { isMetaParam, metaFilter } from './meta-params.ts';
-import { dateRangePredicate, lazyRange } from './range-predicates.ts';
+import { columnFilter } from './resource-column-filter.ts';
 import { type ConditionContext, paramCondition, parseReferenceValue } from './search-conditions.ts';
 import type { SearchIndexKeys } from './search-index-keys.ts';
 import { columnParams, type IndexedParam, type ResourceSearchModel } from './search-parameter-registry.ts';
 import type { SearchParamClause, SearchRequest } from './search-request.ts';
-import { parseTokenValue, splitPrefix } from './search-values.ts';
 import { seriesSet, seriesSpec } from './series-index.ts';
 import { SqlParams } from './sql-params.ts';
 
@@ -102,15 +101,22 @@ export function planSearch(model: ResourceSearchModel, request: SearchRequest, o
       }
       continue;
     }
+    if (isChained(clause)) {
+      const mark = params.values.length;
+      const result = chainedCondition(ctx, model, clause);
+      if (result.kind !== 'set') params.truncate(mark);
+      if (result.kind === 'set') positive.push({ sql: result.sql, code: clause.code, patientBounded: false });
+      else if (result.kind === 'invalid') errors.push(result.message);
+      else warnings.push(result.message);
+      continue;
+    }
     const param = model.params.get(clause.code);
     if (!param) {
       const why = model.unsupported.get(clause.code)?.reason;
       warnings.push(
         why
           ? `search parameter ${clause.code} is not supported (${why}); it was ignored`
-          : clause.code.includes('.')
-            ? `chained search ${clause.code} is not supported; it was ignored`
-            : `unknown search parameter ${clause.code} for ${model.resourceType}; it was ignored`,
+          : `unknown search parameter ${clause.code} for ${model.resourceType}; it was ignored`,
       );
       continue;
     }
@@ -174,40 +180,4 @@ function patientScope(model: ResourceSearchModel, clauses: readonly SearchParamC
     if (type === 'Patient') return { clause, patientId: target.id };
   }
   return undefined;
-}
-
-/** `_id` and `_lastUpdated` compare columns of fhir_resource (alias r). Errors come back prefixed with '!'. */
-function columnFilter(params: SqlParams, clause: SearchParamClause, nowMs: number): string {
-  if (clause.modifier !== undefined && clause.modifier !== 'missing')
-    return `!modifier :${clause.modifier} is not supported on ${clause.code}`;
-  if (clause.modifier === 'missing') return clause.values[0] === 'true' ? 'false' : 'true';
-  if (clause.code === '_id') {
-    const ids = clause.values.map((v) => parseTokenValue(v)?.code ?? v);
-    return `r.id = ANY(${params.add(ids, 'text[]')})`;
-  }
-  const parts: string[] = [];
-  for (const value of clause.values) {
-    const { prefix, rest } = splitPrefix(value);
-    const range = parseDateRange(rest);
-    if (!range) return `!${clause.raw}: expected a FHIR date`;
-    const width = Math.abs(nowMs - range.loMs) * 0.1;
-    const ts = (ms: number) => params.add(timestampLiteral(ms), 'timestamptz');
-    // last_updated is an instant: its range is one millisecond wide.
-    parts.push(
-      dateRangePredicate(
-        prefix,
-        'r.last_updated',
-        "(r.last_updated + interval '1 millisecond')",
-        lazyRange(
-          () => ts(range.loMs),
-          () => ts(range.hiMs),
-        ),
-        lazyRange(
-          () => ts(range.loMs - width),
-          () => ts(range.hiMs + width),
-        ),
-      ),
-    );
-  }
-  return `(${parts.join(' OR ')})`;
 }
