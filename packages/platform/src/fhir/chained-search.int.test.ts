@@ -1,6 +1,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqlClient } from '../store/sql-client.ts';
+import { TimeSeriesStore } from '../store/time-series-store.ts';
 import { testEngines } from '../testing/test-databases.ts';
 import { FhirRepository } from './fhir-repository.ts';
 
@@ -72,36 +73,51 @@ describe.each(await testEngines('chained search'))('chained search and _has on $
     for (const r of [...record, ...observations]) await repo.update(r.resourceType, r.id!, r);
     // ch-o4 keeps its reference to a patient that is gone.
     await repo.delete('Patient', 'ch-pd');
+    // Two wearable heart-rate readings of ch-pa, and one of the deleted ch-pd.
+    await new TimeSeriesStore(db).write([
+      { patientId: 'ch-pa', code: '8867-4', timeMs: Date.parse('2024-03-01T09:00:00Z'), value: 71, unit: '/min', deviceId: 'w1' },
+      { patientId: 'ch-pa', code: '8867-4', timeMs: Date.parse('2024-03-02T09:00:00Z'), value: 73, unit: '/min', deviceId: 'w1' },
+      { patientId: 'ch-pd', code: '8867-4', timeMs: Date.parse('2024-03-02T09:00:00Z'), value: 80, unit: '/min', deviceId: 'w2' },
+    ]);
   });
   afterAll(async () => {
     await repo.close();
     await dispose();
   });
 
+  // The last column: whether device readings are searched too (chains on the patient), or left out with a warning.
   it.each([
-    ['patient.identifier=http://hospital.example.org/mrn|1001', ['ch-o1']],
-    ['patient.identifier=1002', ['ch-o2']],
-    ['patient.identifier=http://hospital.example.org/mrn|1001,http://hospital.example.org/mrn|1003', ['ch-o1', 'ch-o3']],
-    ['patient.name=Smith', ['ch-o1', 'ch-o3']],
-    ['patient.name:exact=Smith', ['ch-o1']],
-    ['subject:Patient.name=Smith', ['ch-o1', 'ch-o3']],
+    ['patient.identifier=http://hospital.example.org/mrn|1001', ['ch-o1'], true],
+    ['patient.identifier=1002', ['ch-o2'], true],
+    ['patient.identifier=http://hospital.example.org/mrn|1001,http://hospital.example.org/mrn|1003', ['ch-o1', 'ch-o3'], true],
+    ['patient.name=Smith', ['ch-o1', 'ch-o3'], true],
+    ['patient.name:exact=Smith', ['ch-o1'], true],
+    ['subject:Patient.name=Smith', ['ch-o1', 'ch-o3'], true],
     // Without a type, every target of subject that has `name`: Patient and Location here.
-    ['subject.name=Smith', ['ch-o1', 'ch-o3', 'ch-o5']],
-    ['subject:Location.name=Smith', ['ch-o5']],
-    ['patient._id=ch-pb', ['ch-o2']],
-    ['patient.organization.name=Other', ['ch-o2', 'ch-o3']],
-    ['patient.organization.partof.name=Good', ['ch-o2', 'ch-o3']],
-    ['patient.identifier:not=http://hospital.example.org/mrn|1001', ['ch-o2', 'ch-o3']],
-    ['performer.name=House', ['ch-o3']],
-    ['patient.name=Smith&code=http://loinc.org|8867-4', ['ch-o1']],
-    ['patient.name=Nobody', []],
-  ])('Observation?%s', async (query, expected) => {
-    // Device readings name their patient by id only: a chain leaves them out, and says so.
+    ['subject.name=Smith', ['ch-o1', 'ch-o3', 'ch-o5'], true],
+    ['subject:Location.name=Smith', ['ch-o5'], false],
+    ['patient._id=ch-pb', ['ch-o2'], true],
+    ['patient.organization.name=Other', ['ch-o2', 'ch-o3'], true],
+    ['patient.organization.partof.name=Good', ['ch-o2', 'ch-o3'], true],
+    ['patient.identifier:not=http://hospital.example.org/mrn|1001', ['ch-o2', 'ch-o3'], true],
+    ['performer.name=House', ['ch-o3'], false],
+    ['patient.name=Smith&code=http://loinc.org|8867-4', ['ch-o1'], true],
+    ['patient.name=Nobody', [], true],
+  ] as const)('Observation?%s', async (query, expected, readings) => {
     const chain = query.split('&')[0]!;
-    expect(await ids('Observation', query)).toEqual({
-      ids: expected,
-      warnings: [`device readings are not searched by chained parameters (${chain})`],
-    });
+    const result = await ids('Observation', query);
+    expect(result.ids.filter((id) => !id?.startsWith('dr-'))).toEqual(expected);
+    expect(result.warnings).toEqual(readings ? [] : [`device readings are searched by chains on the patient only (${chain})`]);
+  });
+
+  it('finds device readings through a chain on the patient, as the stored Observations', async () => {
+    const readings = async (query: string) => (await ids('Observation', query)).ids.filter((id) => id?.startsWith('dr-')).length;
+    expect(await readings('patient.identifier=http://hospital.example.org/mrn|1001&code=http://loinc.org|8867-4')).toBe(2);
+    expect(await readings('patient.identifier=http://hospital.example.org/mrn|1001&date=ge2024-03-02')).toBe(1);
+    expect(await readings('subject.name=Smith')).toBe(2);
+    expect(await readings('patient.organization.name=Good')).toBe(2);
+    expect(await readings('patient.identifier=http://hospital.example.org/mrn|1002')).toBe(0);
+    expect(await readings('patient.name=Smith&code=http://loinc.org|2339-0')).toBe(0);
   });
 
   it.each([
@@ -119,7 +135,8 @@ describe.each(await testEngines('chained search'))('chained search and _has on $
 
   it('counts and pages a chained search like any other', async () => {
     const page = await repo.search('Observation', new URLSearchParams('subject.name=Smith&_count=2&_sort=_id'));
-    expect(page.total).toBe(3);
+    // Three stored Observations and ch-pa's two readings.
+    expect(page.total).toBe(5);
     expect(page.matches.map((r) => r.id)).toEqual(['ch-o1', 'ch-o3']);
   });
 

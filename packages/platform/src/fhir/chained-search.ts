@@ -75,14 +75,32 @@ function remainder(clause: SearchParamClause, name: string): SearchParamClause {
  * fails are taken back, so a statement never carries one it does not use.
  */
 export function chainedCondition(ctx: ConditionContext, model: ResourceSearchModel, clause: SearchParamClause): ConditionResult {
-  // Linked sets range over every patient's rows: the one-patient hint of the outer search does not hold for them.
-  const linked: ConditionContext = {
-    params: ctx.params,
-    keys: ctx.keys,
-    nowMs: ctx.nowMs,
-    ...(ctx.baseUrl !== undefined ? { baseUrl: ctx.baseUrl } : {}),
-  };
-  return linkCondition(linked, model, clause, 1);
+  return linkCondition(linkedContext(ctx), model, clause, 1);
+}
+
+/**
+ * For device readings, which name their patient by id only: SQL selecting the ids of the Patients
+ * a chain on the patient reference selects (`patient.identifier=...`, `subject:Patient.name=...`,
+ * and the Patient part of `subject.name=...`); undefined when the clause is no such chain or
+ * Patient cannot answer the rest of it.
+ */
+export function chainedPatientIds(ctx: ConditionContext, clause: SearchParamClause): string | undefined {
+  const link = parseChainLink(clause);
+  if (typeof link === 'string' || link.kind !== 'forward' || (link.reference !== 'patient' && link.reference !== 'subject'))
+    return undefined;
+  if (link.targetType !== undefined && link.targetType !== 'Patient') return undefined;
+  const mark = ctx.params.values.length;
+  const inner = targetCondition(linkedContext(ctx), searchModel('Patient')!, link.rest, 1);
+  if (inner.kind !== 'set') {
+    ctx.params.truncate(mark);
+    return undefined;
+  }
+  return `SELECT t.id FROM fhir_resource t WHERE t.resource_type = 'Patient' AND NOT t.deleted AND t.rid IN (${inner.sql})`;
+}
+
+/** Linked sets range over every patient's rows: the one-patient hint of the outer search does not hold for them. */
+function linkedContext(ctx: ConditionContext): ConditionContext {
+  return { params: ctx.params, keys: ctx.keys, nowMs: ctx.nowMs, ...(ctx.baseUrl !== undefined ? { baseUrl: ctx.baseUrl } : {}) };
 }
 
 function linkCondition(ctx: ConditionContext, model: ResourceSearchModel, clause: SearchParamClause, depth: number): ConditionResult {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Observation } from '@medplum/fhirtypes';
 import type { SqlQueryable } from '../store/sql-client.ts';
-import { isChained } from './chained-search.ts';
+import { chainedPatientIds, isChained } from './chained-search.ts';
 import { parseDateRange, timestampLiteral } from './date-range.ts';
 import { dateRangePredicate, lazyRange, numberPredicate } from './range-predicates.ts';
 import { parseReferenceValue } from './search-conditions.ts';
@@ -163,8 +163,16 @@ export function deviceFilter(plan: SearchPlan, params: SqlParams, nowMs: number)
     return { excluded: reason };
   };
   const where: string[] = [];
+  // A chain on the patient (`patient.identifier=...`) names the readings' patients by a set of ids.
+  let patientSet = false;
   for (const clause of plan.request.clauses) {
-    if (isChained(clause)) return excluded(`device readings are not searched by chained parameters (${clause.raw})`);
+    if (isChained(clause)) {
+      const ids = chainedPatientIds({ params, keys: plan.keys, nowMs }, clause);
+      if (ids === undefined) return excluded(`device readings are searched by chains on the patient only (${clause.raw})`);
+      where.push(`patient_id IN (${ids})`);
+      patientSet = true;
+      continue;
+    }
     if (clause.modifier !== undefined && clause.modifier !== 'Patient') {
       return excluded(`device readings are not searched with modifier :${clause.modifier}`);
     }
@@ -176,9 +184,9 @@ export function deviceFilter(plan: SearchPlan, params: SqlParams, nowMs: number)
     }
     where.push(`(${ors.join(' OR ')})`);
   }
-  // Readings could match; without one patient the scan would cover every patient's series.
-  if (plan.patientId === undefined) return excluded('device readings are searched only for one patient (add patient=...)');
-  where.unshift(`patient_id = ${params.add(plan.patientId, 'text')}`);
+  // Readings could match; without one patient (or a chain selecting patients) the scan would cover every patient's series.
+  if (plan.patientId !== undefined) where.unshift(`patient_id = ${params.add(plan.patientId, 'text')}`);
+  else if (!patientSet) return excluded('device readings are searched only for one patient (add patient=...)');
   return { where: where.join(' AND ') };
 }
 

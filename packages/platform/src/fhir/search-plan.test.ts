@@ -54,6 +54,10 @@ describe('planSearch', () => {
     'component-code-value-quantity=http://loinc.org|8480-6$gt140',
     'value-quantity=ap100',
     'patient=p1&foo=bar',
+    'patient.identifier=http://h.org/mrn|1&code=x&date=ge2024',
+    'subject:Patient.name=Smith&patient.organization.name=x',
+    'performer.name=x&patient=p1',
+    'patient.nope=x&code=y',
   ])('uses every parameter it creates: %s', (query) => {
     const p = plan('Observation', query);
     const sql = [storedBranch(p.positive, p.negative, p.resourceFilters, () => p.params.add('Observation', 'text'))];

@@ -20,6 +20,7 @@ export interface SearchPlan {
   readonly request: SearchRequest;
   readonly model: ResourceSearchModel;
   readonly params: SqlParams;
+  readonly keys: SearchIndexKeys;
   readonly positive: readonly KeySet[];
   readonly negative: readonly string[];
   /** Predicates on fhir_resource aliased `r`. */
@@ -149,6 +150,7 @@ export function planSearch(model: ResourceSearchModel, request: SearchRequest, o
     request,
     model,
     params,
+    keys: options.keys,
     positive,
     negative,
     resourceFilters,
