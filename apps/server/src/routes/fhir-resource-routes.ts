@@ -1,6 +1,7 @@
 import { VitaltwinError } from '@vitaltwin/core';
 import { type FhirRepository, isFhirResourceType, searchsetBundleText } from '@vitaltwin/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { notModified } from './conditional-read.ts';
 import { fhirBaseUrl, ifMatchOf, informational, JsonText, preferOf, queryOf, sendFhir, sendWritten, versionHeaders } from './fhir-http.ts';
 import { instanceOperation, systemOperation, typeOperation } from './fhir-operation-routes.ts';
 import { historyBundle } from './fhir-routes.ts';
@@ -76,6 +77,7 @@ export async function fhirResourceRoutes(app: FastifyInstance, repo: FhirReposit
     requireType(type);
     const { json, meta } = await repo.readJson(type, id);
     versionHeaders(reply, { meta });
+    if (notModified(request, meta)) return reply.code(304).send();
     return sendFhir(request, reply, 200, new JsonText(json.text));
   });
 

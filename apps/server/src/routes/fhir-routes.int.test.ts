@@ -46,6 +46,27 @@ describe.each(engines)('FHIR REST API on %s', (engine) => {
     expect(v1.meta.versionId).toBe('1');
   });
 
+  it('answers a conditional read with 304 while the client copy is current (If-None-Match, If-Modified-Since)', async () => {
+    const url = `${t.fhirBase}/Patient/${patientId}`;
+    const first = await fetch(url);
+    const etag = first.headers.get('etag')!;
+    const modified = first.headers.get('last-modified')!;
+    const statusWith = async (headers: Record<string, string>) => {
+      const response = await fetch(url, { headers });
+      return { status: response.status, body: await response.text(), etag: response.headers.get('etag') };
+    };
+    expect(await statusWith({ 'if-none-match': etag })).toEqual({ status: 304, body: '', etag });
+    expect((await statusWith({ 'if-none-match': etag.replace('W/', '') })).status).toBe(304);
+    expect((await statusWith({ 'if-none-match': `W/"999", ${etag}` })).status).toBe(304);
+    expect((await statusWith({ 'if-none-match': '*' })).status).toBe(304);
+    expect((await statusWith({ 'if-none-match': 'W/"999"' })).status).toBe(200);
+    expect((await statusWith({ 'if-modified-since': modified })).status).toBe(304);
+    expect((await statusWith({ 'if-modified-since': new Date(Date.parse(modified) - 1000).toUTCString() })).status).toBe(200);
+    expect((await statusWith({ 'if-modified-since': 'not a date' })).status).toBe(200);
+    // If-None-Match decides alone when both are sent (RFC 9110 §13.2.2).
+    expect((await statusWith({ 'if-none-match': 'W/"999"', 'if-modified-since': modified })).status).toBe(200);
+  });
+
   it('updates with If-Match and answers 412 to a stale version', async () => {
     const current = (await client.read({ resourceType: 'Patient', id: patientId })) as Json;
     const updated = (await client.update({
@@ -55,6 +76,9 @@ describe.each(engines)('FHIR REST API on %s', (engine) => {
       options: { headers: { 'If-Match': `W/"${current.meta.versionId}"` } },
     })) as Json;
     expect(updated.meta.versionId).toBe(String(Number(current.meta.versionId) + 1));
+    // The copy a client holds of the old version is no longer current: a conditional read sends the new one.
+    const reread = await fetch(`${t.fhirBase}/Patient/${patientId}`, { headers: { 'if-none-match': `W/"${current.meta.versionId}"` } });
+    expect(reread.status).toBe(200);
     const stale = await statusOf(
       client.update({
         resourceType: 'Patient',

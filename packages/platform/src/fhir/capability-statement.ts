@@ -65,7 +65,7 @@ export function capabilityStatement(options: CapabilityOptions): CapabilityState
       readHistory: true,
       updateCreate: true,
       conditionalCreate: true,
-      conditionalRead: 'not-supported',
+      conditionalRead: 'full-support',
       conditionalUpdate: true,
       conditionalDelete: 'single',
       referencePolicy: ['literal', 'local'],
