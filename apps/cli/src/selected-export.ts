@@ -1,5 +1,13 @@
 import { VitaltwinError } from '@vitaltwin/core';
-import { FhirHttpClient, isFhirResourceType, remoteBulkExport, writeNdjsonExport } from '@vitaltwin/platform';
+import {
+  FhirHttpClient,
+  FhirRepository,
+  isFhirResourceType,
+  parseBulkExportParams,
+  remoteBulkExport,
+  type SqlClient,
+  writeNdjsonExport,
+} from '@vitaltwin/platform';
 import { UsageError } from './exit-codes.ts';
 import { withSecurityStore } from './security-store.ts';
 
@@ -13,6 +21,8 @@ export interface SelectedExportFlags {
   readonly out: string;
   readonly type?: string;
   readonly since?: string;
+  /** `_typeFilter` searches, `Type?param=value&...`. */
+  readonly typeFilter?: readonly string[];
   readonly server?: string;
   readonly token?: string;
   readonly dataDir?: string;
@@ -41,9 +51,21 @@ export function parseSince(text: string | undefined): number | undefined {
   return ms;
 }
 
+/** `--type-filter` values checked as `_typeFilter` is at the server (a message names each bad one). */
+export function parseTypeFilters(values: readonly string[] | undefined): ReadonlyMap<string, readonly URLSearchParams[]> | undefined {
+  if (values === undefined || values.length === 0) return undefined;
+  try {
+    return parseBulkExportParams(new URLSearchParams(values.map((v): [string, string] => ['_typeFilter', v])), false).typeFilters;
+  } catch (error) {
+    const problems = error instanceof VitaltwinError ? error.problems.map((p) => p.message) : [String(error)];
+    throw new UsageError(`--type-filter: ${problems.join('; ').replaceAll('_typeFilter ', '')}`);
+  }
+}
+
 export async function selectedExport(flags: SelectedExportFlags): Promise<SelectedExportSummary> {
   const types = parseTypes(flags.type);
   const sinceMs = parseSince(flags.since);
+  const typeFilters = parseTypeFilters(flags.typeFilter);
   if (flags.server !== undefined) {
     if (flags.dataDir !== undefined) throw new UsageError('--data-dir and --server exclude each other');
     const token = flags.token ?? process.env.VITALTWIN_TOKEN;
@@ -52,15 +74,22 @@ export async function selectedExport(flags: SelectedExportFlags): Promise<Select
       outDir: flags.out,
       types,
       ...(sinceMs !== undefined ? { sinceMs } : {}),
+      ...(flags.typeFilter !== undefined ? { typeFilters: flags.typeFilter } : {}),
     });
     return { outDir: flags.out, deidentified: false, files: result.files.map((f) => ({ file: f.file, count: f.count })) };
   }
   if (flags.token !== undefined) throw new UsageError('--token is only used with --server');
   return withSecurityStore(flags.dataDir, async (store) => {
     try {
+      const planned = typeFilters ? await planLocally(store.db, typeFilters) : undefined;
       const outputs = await writeNdjsonExport(store.db, {
         outDir: flags.out,
-        selection: { types, untilMs: Date.now(), ...(sinceMs !== undefined ? { sinceMs } : {}) },
+        selection: {
+          types,
+          untilMs: Date.now(),
+          ...(sinceMs !== undefined ? { sinceMs } : {}),
+          ...(planned !== undefined ? { typeFilters: planned } : {}),
+        },
       });
       await store.audit({ action: 'export', entity: 'export', outcome: 'success' });
       return { outDir: flags.out, deidentified: false, files: outputs.map((o) => ({ file: o.file, count: o.count })) };
@@ -72,6 +101,16 @@ export async function selectedExport(flags: SelectedExportFlags): Promise<Select
       throw error;
     }
   });
+}
+
+/** The filters as SQL on the store's own search index (a FhirRepository without validator threads). */
+async function planLocally(db: SqlClient, filters: ReadonlyMap<string, readonly URLSearchParams[]>) {
+  const repo = await FhirRepository.open(db, { validationWorkers: 0 });
+  try {
+    return new Map([...filters].map(([type, queries]) => [type, repo.matchingSet(type, queries, { strict: true })]));
+  } finally {
+    await repo.close();
+  }
 }
 
 export function printSelectedExport(summary: SelectedExportSummary, json: boolean): void {

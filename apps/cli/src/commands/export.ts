@@ -12,6 +12,7 @@ interface ExportFlags {
   json?: boolean;
   type?: string;
   since?: string;
+  typeFilter?: string[];
   server?: string;
   token?: string;
 }
@@ -32,11 +33,18 @@ export function registerExportCommand(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .option('--type <types>', 'only these FHIR resource types, comma-separated (no DeviceReading.ndjson)')
     .option('--since <instant>', 'only resources changed after this date or instant')
+    .option(
+      '--type-filter <search>',
+      'only resources of that type matching a FHIR search, e.g. "Observation?code=http://loinc.org|8867-4" (repeatable; Bulk Data _typeFilter)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option('--server <url>', 'export from a running server through FHIR Bulk Data $export')
     .option('--token <token>', 'access token for --server (or VITALTWIN_TOKEN)')
     .action(async (options: ExportFlags) => {
-      const selected = options.type !== undefined || options.since !== undefined || options.server !== undefined;
-      if (selected && options.deidentify) throw new UsageError('--deidentify cannot be combined with --type, --since or --server yet');
+      const selected =
+        options.type !== undefined || options.since !== undefined || options.typeFilter !== undefined || options.server !== undefined;
+      if (selected && options.deidentify)
+        throw new UsageError('--deidentify cannot be combined with --type, --since, --type-filter or --server yet');
       if (!selected && options.token !== undefined) throw new UsageError('--token is only used with --server');
       if (selected) return printSelectedExport(await selectedExport(options), options.json === true);
       const summary = await withSecurityStore(options.dataDir, async (store) => {

@@ -104,6 +104,36 @@ describe('vitaltwin import (Synthea bundles, embedded PGlite)', () => {
     expect(after).toEqual(stored);
   }, 300_000);
 
+  it('exports with --type-filter only the Observations a FHIR search selects, counted from the files', async () => {
+    type Coded = { coding?: { system?: string; code?: string }[] };
+    const selected = new Set<string>();
+    for (const file of files) {
+      const bundle = JSON.parse(await readFile(file, 'utf8')) as {
+        entry: { resource: { resourceType: string; id: string; category?: Coded[]; code?: Coded } }[];
+      };
+      for (const { resource: r } of bundle.entry) {
+        if (r.resourceType !== 'Observation') continue;
+        const lab = (r.category ?? []).some((c) => (c.coding ?? []).some((x) => x.code === 'laboratory'));
+        const heartRate = (r.code?.coding ?? []).some((x) => x.system === 'http://loinc.org' && x.code === '8867-4');
+        if (lab || heartRate) selected.add(r.id);
+      }
+    }
+    expect(selected.size).toBeGreaterThan(100);
+    const out = join(scratch, 'export-filtered');
+    const args = ['--type-filter', 'Observation?category=laboratory', '--type-filter', 'Observation?code=http://loinc.org|8867-4'];
+    const result = await runCli(['export', '--data-dir', join(scratch, 'all'), '--out', out, '--type', 'Observation', ...args, '--json']);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout).files).toEqual([{ file: 'Observation.ndjson', count: selected.size }]);
+    const ids = (await readFile(join(out, 'Observation.ndjson'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { id: string }).id);
+    expect(new Set(ids)).toEqual(selected);
+    const bad = await runCli(['export', '--data-dir', join(scratch, 'all'), '--out', out, '--type-filter', 'Observation?_sort=date']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--type-filter: Observation?_sort=date: _sort is not a search parameter');
+  }, 120_000);
+
   it('by default fails a file whose conditional reference matches nothing, naming file, JSON path and reference', async () => {
     const bennett = files.find((f) => f.includes('Bennett146'))!;
     const result = await runCli(['import', bennett, '--data-dir', join(scratch, 'strict')]);

@@ -115,6 +115,24 @@ describe('bulk $export with authentication on', () => {
     expect(start.status).toBe(202);
   });
 
+  it('refuses a researcher _typeFilter searches by identifying elements or chains', async () => {
+    for (const filter of [
+      'Patient?name=Export-pa',
+      'Observation?subject.name=Export-pa',
+      'Patient?identifier=x',
+      'Patient?_has:Observation:patient:code=x',
+    ]) {
+      const start = await call(`/fhir/$export?_typeFilter=${encodeURIComponent(filter)}`, tokens['res1'], {
+        headers: { prefer: 'respond-async' },
+      });
+      expect(start.status, filter).toBe(403);
+    }
+    const allowed = await call(`/fhir/$export?_typeFilter=${encodeURIComponent('Patient?gender=female')}`, tokens['res1'], {
+      headers: { prefer: 'respond-async' },
+    });
+    expect(allowed.status).toBe(202);
+  });
+
   // The response guard (auth/response-guards.ts) de-identifies what researchers receive; the manifest
   // itself holds only URLs and counts and passes unchanged.
   it('gives a researcher the manifest and de-identified NDJSON files', async () => {

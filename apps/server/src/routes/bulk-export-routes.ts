@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { VitaltwinError } from '@vitaltwin/core';
+import { usesIdentifyingParams, VitaltwinError } from '@vitaltwin/core';
 import { BulkExportJobs, type BulkExportLevel, bulkExportManifest, parseBulkExportParams } from '@vitaltwin/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authOf } from '../auth/request-auth.ts';
@@ -34,18 +34,47 @@ export async function bulkExportRoutes(app: FastifyInstance, ctx: ServerContext)
   const ownerOf = (request: FastifyRequest) => authOf(request)?.subject?.id ?? 'anonymous';
   const statusUrl = (request: FastifyRequest, id: string) => `${fhirBaseUrl(request)}/$export-status/${id}`;
 
+  /**
+   * `_typeFilter` searches planned on the FHIR search engine. A patient-context or de-identified
+   * caller gets the limits its searches have (auth-hooks.ts, authorize.ts): no chains or `_has`,
+   * and no selection by identifying elements.
+   */
+  const planTypeFilters = (request: FastifyRequest, filters: ReadonlyMap<string, readonly URLSearchParams[]>, lenient: boolean) => {
+    const auth = authOf(request);
+    const limited = auth?.patientId !== undefined || auth?.decision?.deidentify === true;
+    const planned = new Map<string, { sql: string; params: readonly unknown[] }>();
+    for (const [type, queries] of filters) {
+      for (const query of queries) {
+        const names = Object.fromEntries([...query.keys()].map((k) => [k, '']));
+        const identifying = auth?.decision?.deidentify === true ? usesIdentifyingParams(names) : undefined;
+        const chained = [...query.keys()].find((k) => k.includes('.') || k.startsWith('_has'));
+        if (limited && (identifying !== undefined || chained !== undefined))
+          throw new VitaltwinError(
+            'VT_ERR_FORBIDDEN',
+            `_typeFilter ${type}?${query.toString()} may not search by ${identifying ?? chained}`,
+          );
+      }
+      const set = ctx.fhir.matchingSet(type, queries, { strict: !lenient });
+      planned.set(type, { sql: set.sql, params: set.params });
+    }
+    return planned;
+  };
+
   const kickoff = (level: BulkExportLevel) => async (request: FastifyRequest<{ Params: { id?: string } }>, reply: FastifyReply) => {
     const prefer = String(request.headers.prefer ?? '');
     if (!/(^|[,;\s])respond-async($|[,;\s])/.test(prefer)) {
       throw new VitaltwinError('VT_ERR_INVALID_INPUT', '$export is asynchronous: send the header Prefer: respond-async');
     }
-    const params = parseBulkExportParams(queryOf(request), preferOf(request).handling === 'lenient');
+    const lenient = preferOf(request).handling === 'lenient';
+    const params = parseBulkExportParams(queryOf(request), lenient);
     const own = authOf(request)?.patientId;
+    const typeFilters = params.typeFilters ? planTypeFilters(request, params.typeFilters, lenient) : undefined;
     const id = await jobs.start({
       level,
       ...(request.params.id !== undefined ? { groupId: request.params.id } : {}),
       types: params.types,
       ...(params.sinceMs !== undefined ? { sinceMs: params.sinceMs } : {}),
+      ...(typeFilters !== undefined ? { typeFilters } : {}),
       requestUrl: `${request.protocol}://${request.headers.host ?? 'localhost'}${request.url}`,
       owner: ownerOf(request),
       ...(own !== undefined ? { onlyPatients: [own] } : {}),

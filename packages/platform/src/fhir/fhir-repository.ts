@@ -34,6 +34,7 @@ import { executeSearch, type SearchResult } from './search-executor.ts';
 import { SearchIndexKeys } from './search-index-keys.ts';
 import { searchModel } from './search-parameter-registry.ts';
 import { parseSearchRequest } from './search-request.ts';
+import { type MatchingSet, matchingSet } from './search-set.ts';
 import { guarded } from './storage-errors.ts';
 import { defaultPoolSize, ValidationPool } from './validation-pool.ts';
 
@@ -184,6 +185,12 @@ export class FhirRepository {
   patch(type: string, id: string, patch: unknown, ifMatch?: number): Promise<WriteOutcome> {
     this.requireType(type);
     return this.write((ctx) => patchResource(ctx, type, id, patch, ifMatch));
+  }
+
+  /** The stored resources of a type matching any of these searches, as SQL (search-set.ts; Bulk Data `_typeFilter`). */
+  matchingSet(type: string, queries: readonly URLSearchParams[], options: { readonly strict: boolean }): MatchingSet {
+    const model = this.requireType(type);
+    return matchingSet(model, queries, { keys: this.context.keys, nowMs: this.context.now(), strict: options.strict });
   }
 
   search(type: string, query: URLSearchParams, options: SearchCallOptions = {}): Promise<SearchResult> {

@@ -55,10 +55,12 @@ export interface PlanOptions {
   readonly baseUrl?: string;
   /** false: answer every clause from the single-parameter rows (the reference the series index is tested against). */
   readonly seriesIndex?: boolean;
+  /** Parameters to continue (several plans in one statement); a new list by default. */
+  readonly params?: SqlParams;
 }
 
 export function planSearch(model: ResourceSearchModel, request: SearchRequest, options: PlanOptions): SearchPlan {
-  const params = new SqlParams();
+  const params = options.params ?? new SqlParams();
   const warnings: string[] = [];
   const errors: string[] = [...request.problems];
   const positive: KeySet[] = [];

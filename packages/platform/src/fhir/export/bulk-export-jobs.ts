@@ -23,6 +23,8 @@ export interface BulkExportKickoff {
   readonly types: readonly string[];
   /** `_since` in epoch ms. */
   readonly sinceMs?: number;
+  /** `_typeFilter`, planned (ExportSelection.typeFilters). */
+  readonly typeFilters?: ExportSelection['typeFilters'];
   /** The kick-off request URL, echoed in the manifest (`request`). */
   readonly requestUrl: string;
   /** Who asked: status, files and cancel answer this caller only. */
@@ -103,6 +105,7 @@ export class BulkExportJobs {
       untilMs: transactionTimeMs,
       ...(kickoff.sinceMs !== undefined ? { sinceMs: kickoff.sinceMs } : {}),
       ...(patients !== undefined ? { patients } : {}),
+      ...(kickoff.typeFilters !== undefined ? { typeFilters: kickoff.typeFilters } : {}),
     };
     const job: Job = {
       id: randomUUID(),

@@ -20,6 +20,8 @@ export interface ExportSelection {
   readonly untilMs: number;
   /** `all`: every resource in some patient's compartment; a list: these patients' compartments. */
   readonly patients?: 'all' | readonly string[];
+  /** `_typeFilter`: per type, the keys of the resources to take (search-set.ts; other types are not narrowed). */
+  readonly typeFilters?: ReadonlyMap<string, { readonly sql: string; readonly params: readonly unknown[] }>;
 }
 
 interface Filter {
@@ -27,8 +29,8 @@ interface Filter {
   readonly params: unknown[];
 }
 
-function filter(selection: ExportSelection): Filter {
-  const params: unknown[] = [];
+/** The conditions of a selection, their parameters appended to `params` (numbered after those already there). */
+function filter(selection: ExportSelection, params: unknown[] = []): Filter {
   const sql = ['NOT deleted', `last_updated <= $${params.push(new Date(selection.untilMs).toISOString())}::timestamptz`];
   if (selection.sinceMs !== undefined) sql.push(`last_updated > $${params.push(new Date(selection.sinceMs).toISOString())}::timestamptz`);
   if (selection.patients === 'all') sql.push('patient_id IS NOT NULL');
@@ -55,9 +57,11 @@ export async function* exportResources(
 ): AsyncGenerator<Resource> {
   let after: { t: string; rid: number } | undefined;
   for (;;) {
-    const f = filter(selection);
-    const params = [...f.params];
+    const typeFilter = selection.typeFilters?.get(type);
+    const f = filter(selection, [...(typeFilter?.params ?? [])]);
+    const params = f.params;
     const where = [`resource_type = $${params.push(type)}`, ...f.sql];
+    if (typeFilter) where.push(`rid IN (${typeFilter.sql})`);
     if (after) where.push(`(last_updated, rid) > ($${params.push(after.t)}::timestamptz, $${params.push(after.rid)}::bigint)`);
     // last_updated as text keeps its microseconds (a Date would round them and repeat or skip rows).
     const rows = await db.query<{ rid: number | string; t: string; content: Resource | string }>(

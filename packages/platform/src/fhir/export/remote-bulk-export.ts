@@ -17,6 +17,8 @@ export interface RemoteBulkExportOptions {
   readonly outDir: string;
   readonly types?: readonly string[];
   readonly sinceMs?: number;
+  /** `_typeFilter` searches (`Type?param=value`), sent as given. */
+  readonly typeFilters?: readonly string[];
   /** Longest wait between polls (default 5 s; the server's Retry-After is used when shorter). */
   readonly maxPollMs?: number;
   /** Give up after this long (default 1 hour). */
@@ -35,6 +37,7 @@ export async function remoteBulkExport(client: FhirHttpClient, options: RemoteBu
   const query = new URLSearchParams({ _outputFormat: 'application/fhir+ndjson' });
   if (options.types && options.types.length > 0) query.set('_type', options.types.join(','));
   if (options.sinceMs !== undefined) query.set('_since', new Date(options.sinceMs).toISOString());
+  for (const filter of options.typeFilters ?? []) query.append('_typeFilter', filter);
   const kickoff = await client.send('GET', `$export?${query.toString()}`, undefined, { prefer: 'respond-async' });
   const status = kickoff.headers.get('content-location');
   if (kickoff.status !== 202 || !status)
