@@ -37,7 +37,13 @@ export interface RunningServer {
 }
 
 export function databaseTarget(config: ServerConfig): DatabaseTarget {
-  return config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir };
+  return config.databaseUrl
+    ? {
+        kind: 'postgres',
+        url: config.databaseUrl,
+        ...(config.searchTimeoutMs !== undefined ? { statementTimeoutMs: config.searchTimeoutMs } : {}),
+      }
+    : { kind: 'pglite', dataDir: config.dataDir };
 }
 
 /** Composition root: opens storage, builds the app, listens. */

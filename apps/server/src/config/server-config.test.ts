@@ -11,10 +11,20 @@ describe('server configuration', () => {
       mqttPort: 1883,
       logLevel: 'info',
       demo: false,
+      searchTimeoutMs: 30_000,
       security: { auth: 'off', corsOrigins: [], accessTokenTtlSec: 900 },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.security)).toBe(true);
+  });
+
+  it('reads the search time limit from VITALTWIN_SEARCH_TIMEOUT_MS (0: none) and rejects other values', () => {
+    expect(loadServerConfig({ flags: {}, env: { VITALTWIN_SEARCH_TIMEOUT_MS: '5000' } }).searchTimeoutMs).toBe(5000);
+    expect(loadServerConfig({ flags: {}, env: { VITALTWIN_SEARCH_TIMEOUT_MS: '0' } }).searchTimeoutMs).toBe(0);
+    for (const bad of ['-1', '1.5', 'soon', '9999999'])
+      expect(() => loadServerConfig({ flags: {}, env: { VITALTWIN_SEARCH_TIMEOUT_MS: bad } }), bad).toThrowError(
+        /VITALTWIN_SEARCH_TIMEOUT_MS/,
+      );
   });
 
   it('turns the demo on from the flag or VITALTWIN_DEMO and rejects other values', () => {

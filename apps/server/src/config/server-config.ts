@@ -24,6 +24,8 @@ export interface ServerConfig {
   readonly demo: boolean;
   /** Monitoring settings (monitoring-config.ts, VITALTWIN_MONITOR_* and friends); runtime defaults when absent. */
   readonly monitoring?: MonitoringConfig;
+  /** PostgreSQL: a FHIR search is stopped after this many ms (VITALTWIN_SEARCH_TIMEOUT_MS, default 30000; 0: no limit). */
+  readonly searchTimeoutMs?: number;
 }
 
 /**
@@ -107,6 +109,11 @@ const schema = z.object({
       .refine((o) => /^https?:\/\/[^/\s]+$/.test(o), { error: '--cors-origin entries must be origins like https://app.example.org' }),
   ),
   demo: z.enum(['true', 'false', '1', '0'], { error: 'VITALTWIN_DEMO must be 1 or 0' }).transform((v) => v === 'true' || v === '1'),
+  searchTimeoutMs: z.coerce
+    .number({ error: 'VITALTWIN_SEARCH_TIMEOUT_MS must be a number of milliseconds' })
+    .int('VITALTWIN_SEARCH_TIMEOUT_MS must be a whole number of milliseconds')
+    .min(0, 'VITALTWIN_SEARCH_TIMEOUT_MS must be between 0 (no limit) and 3600000')
+    .max(3_600_000, 'VITALTWIN_SEARCH_TIMEOUT_MS must be between 0 (no limit) and 3600000'),
   accessTokenTtlSec: z.coerce
     .number({ error: 'VITALTWIN_TOKEN_TTL must be a number of seconds' })
     .int('VITALTWIN_TOKEN_TTL must be a whole number of seconds')
@@ -139,6 +146,7 @@ export function loadServerConfig({ flags, env, defaults }: ConfigSources): Serve
       .map((o) => o.trim())
       .filter(Boolean),
     accessTokenTtlSec: nonEmpty(env.VITALTWIN_TOKEN_TTL) ?? '900',
+    searchTimeoutMs: nonEmpty(env.VITALTWIN_SEARCH_TIMEOUT_MS) ?? '30000',
     demo: flags.demo ?? nonEmpty(env.VITALTWIN_DEMO) ?? 'false',
   };
   const parsed = schema

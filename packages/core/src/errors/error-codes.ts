@@ -16,6 +16,7 @@ export const errorCodes = {
   VT_ERR_UNAUTHENTICATED: { httpStatus: 401, fhirIssueCode: 'login' },
   VT_ERR_FORBIDDEN: { httpStatus: 403, fhirIssueCode: 'forbidden' },
   VT_ERR_TOO_LARGE: { httpStatus: 413, fhirIssueCode: 'too-costly' },
+  VT_ERR_TOO_COSTLY: { httpStatus: 400, fhirIssueCode: 'too-costly' },
   VT_ERR_RATE_LIMITED: { httpStatus: 429, fhirIssueCode: 'throttled' },
   VT_ERR_CONFIG: { httpStatus: 500, fhirIssueCode: 'exception' },
   VT_ERR_STORAGE: { httpStatus: 503, fhirIssueCode: 'transient' },

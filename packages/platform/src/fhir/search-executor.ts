@@ -111,7 +111,7 @@ export async function executeSearch(
   const orderBy = (alias: string) => order.map((o) => `${alias}.${o}`).join(', ');
   const m = `WITH m AS (${branches.join('\nUNION ALL\n')})`;
   if (request.summary === 'count') {
-    const rows = await db.query<{ total: number }>(`${m} SELECT count(*)::int AS total FROM m`, params.values);
+    const rows = await db.query<{ total: number }>(`${m} SELECT count(*)::int AS total FROM m`, params.values, { bounded: true });
     return { request, total: Number(rows[0]?.total ?? 0), matches: [], included: [], warnings, hasNext: false };
   }
   const counted = request.total !== 'none';
@@ -125,7 +125,7 @@ export async function executeSearch(
     ? `${m} SELECT t.total, g.n, g.page FROM (SELECT count(*)::int AS total FROM m) t LEFT JOIN LATERAL (${aggregate}) g ON true`
     : `${m} SELECT NULL::int AS total, g.n, g.page FROM (${aggregate}) g`;
   const name = searchStatements.nameOf(sql);
-  const rows = await db.query<PageRow>(sql, params.values, name === undefined ? undefined : { name });
+  const rows = await db.query<PageRow>(sql, params.values, name === undefined ? { bounded: true } : { name, bounded: true });
   const row = rows[0];
   const total = counted ? Number(row?.total ?? 0) : undefined;
   // _count=0 asks for the total only: no pages to follow.

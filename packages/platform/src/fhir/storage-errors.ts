@@ -13,6 +13,12 @@ export function storageError(error: unknown): Error {
   if (code === '23505') return new VitaltwinError('VT_ERR_CONFLICT', 'the resource was created concurrently; retry the request');
   if (code === '40001' || code === '40P01')
     return new VitaltwinError('VT_ERR_CONFLICT', 'the write conflicted with a concurrent one; retry the request');
+  // A bounded statement (a search) ran past the statement time limit (sql-client.ts QueryOptions.bounded).
+  if (code === '57014')
+    return new VitaltwinError(
+      'VT_ERR_TOO_COSTLY',
+      'the search ran past the time limit and was stopped; narrow it (a patient, a code, a date range) or ask for _total=none',
+    );
   // Data exceptions (SQLSTATE class 22: a value out of range, a NUL character, a malformed number)
   // are the request's values meeting what the store can hold: the client's to correct (400). Their
   // messages quote the offending value, so only the SQLSTATE is told.

@@ -10,7 +10,7 @@ import type { SqlClient } from './sql-client.ts';
 export type DatabaseTarget =
   | { readonly kind: 'pglite'; readonly dataDir: string }
   | { readonly kind: 'pglite-memory' }
-  | { readonly kind: 'postgres'; readonly url: string; readonly maxConnections?: number };
+  | { readonly kind: 'postgres'; readonly url: string; readonly maxConnections?: number; readonly statementTimeoutMs?: number };
 
 /** Describes a target for humans and logs without its password. */
 export function describeTarget(target: DatabaseTarget): string {
@@ -73,6 +73,7 @@ async function connect(target: DatabaseTarget): Promise<SqlClient> {
         return await openPostgresClient({
           connectionString: target.url,
           ...(target.maxConnections ? { maxConnections: target.maxConnections } : {}),
+          ...(target.statementTimeoutMs !== undefined ? { statementTimeoutMs: target.statementTimeoutMs } : {}),
         });
       } catch (error) {
         const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;

@@ -8,12 +8,13 @@ import { copyStatement, type QueryOptions, runScriptIn, type SqlClient, type Sql
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (v) => new Date(v));
 
-function queryable(run: pg.Pool | pg.PoolClient, connect: () => Promise<pg.PoolClient>): SqlQueryable {
+function queryable(run: pg.Pool | pg.PoolClient, connect: () => Promise<pg.PoolClient>, bounded?: () => pg.Pool): SqlQueryable {
   return {
     async query<Row>(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<Row[]> {
+      const on = options.bounded && bounded ? bounded() : run;
       const result = await (options.name === undefined
-        ? run.query(sql, params as unknown[])
-        : run.query({ name: options.name, text: sql, values: params as unknown[] }));
+        ? on.query(sql, params as unknown[])
+        : on.query({ name: options.name, text: sql, values: params as unknown[] }));
       return result.rows as Row[];
     },
     async exec(sql) {
@@ -38,7 +39,15 @@ function queryable(run: pg.Pool | pg.PoolClient, connect: () => Promise<pg.PoolC
 export interface PostgresOptions {
   readonly connectionString: string;
   readonly maxConnections?: number;
+  /**
+   * The time limit of `bounded` statements (searches), in ms: they run on a second pool whose
+   * connections have `statement_timeout` set (PostgreSQL docs, "Client Connection Defaults"), so
+   * writes, imports and exports keep no limit. Default 30 s; 0 turns it off.
+   */
+  readonly statementTimeoutMs?: number;
 }
+
+export const defaultStatementTimeoutMs = 30_000;
 
 /** Connects to a PostgreSQL server and checks the connection once, so a wrong URL fails at start. */
 export async function openPostgresClient(options: PostgresOptions): Promise<SqlClient> {
@@ -52,7 +61,22 @@ export async function openPostgresClient(options: PostgresOptions): Promise<SqlC
   const probe = await pool.connect();
   probe.release();
   const connect = () => pool.connect();
-  const base = queryable(pool, connect);
+  const timeoutMs = options.statementTimeoutMs ?? defaultStatementTimeoutMs;
+  // Opened on first use: a process that never searches holds no second set of connections.
+  let boundedPool: pg.Pool | undefined;
+  const bounded = () => {
+    if (!boundedPool) {
+      boundedPool = new pg.Pool({
+        connectionString: options.connectionString,
+        max: options.maxConnections ?? 10,
+        connectionTimeoutMillis: 5000,
+        statement_timeout: timeoutMs,
+      });
+      boundedPool.on('error', () => undefined);
+    }
+    return boundedPool;
+  };
+  const base = queryable(pool, connect, timeoutMs > 0 ? bounded : undefined);
   const sqlClient: SqlClient = {
     engine: 'postgres',
     ...base,
@@ -75,7 +99,9 @@ export async function openPostgresClient(options: PostgresOptions): Promise<SqlC
       const rows = await base.query<{ v: string }>("SELECT current_setting('server_version') AS v");
       return `PostgreSQL ${rows[0]?.v ?? 'unknown'}`;
     },
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all([pool.end(), boundedPool?.end()]);
+    },
   };
   return sqlClient;
 }

@@ -14,6 +14,13 @@ export interface QueryOptions {
    * life of the connection. Engines without it ignore it.
    */
   readonly name?: string;
+  /**
+   * A read a client's request may make expensive (a search): the engine stops it after its
+   * statement time limit (SQLSTATE 57014) instead of letting it hold a connection and a core.
+   * PostgreSQL runs it on connections with `statement_timeout` set; PGlite has no timer and runs
+   * it as any other statement.
+   */
+  readonly bounded?: boolean;
 }
 
 export interface SqlQueryable {
