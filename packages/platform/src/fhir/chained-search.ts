@@ -126,20 +126,18 @@ function forward(
     return invalid(`${clause.raw}: no resource type ${model.resourceType} ${link.reference} refers to has a parameter ${link.rest.code}`);
   }
   const p = ctx.params;
+  const start = p.values.length;
   const sets: string[] = [];
-  let lastFailure: ConditionResult | undefined;
   for (const type of candidates) {
-    const mark = p.values.length;
     const inner = targetCondition(ctx, searchModel(type)!, link.rest, depth);
-    if (inner.kind === 'set') {
-      sets.push(inner.sql);
-      continue;
+    if (inner.kind !== 'set') {
+      // One target type that cannot answer makes the whole link unanswerable: leaving its
+      // resources out would be a silently narrower result.
+      p.truncate(start);
+      return inner;
     }
-    p.truncate(mark);
-    if (inner.kind === 'invalid') return inner;
-    lastFailure = inner;
+    sets.push(inner.sql);
   }
-  if (sets.length === 0) return lastFailure!;
   const keys = p.add(
     param.branches.map((b) => ctx.keys.key(b.path)),
     'int[]',
