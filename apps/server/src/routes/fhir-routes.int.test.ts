@@ -277,6 +277,8 @@ describe.each(engines)('FHIR REST API on %s', (engine) => {
     );
     expect(names).not.toContain('code-value-date');
     expect(obs.operation.map((o: Json) => o.name)).toEqual(['lastn']);
+    expect(obs.conditionalRead).toBe('full-support');
+    expect(cs.rest[0].documentation).toMatch(/chained parameters.*_has/s);
     const xml = await fetch(`${t.fhirBase}/metadata?_format=xml`);
     expect(xml.status).toBe(406);
     const pretty = await fetch(`${t.fhirBase}/Patient/${patientId}?_pretty=true`);

@@ -1,4 +1,5 @@
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
+import { maxChainLinks } from './chained-search.ts';
 import { metaParams } from './meta-params.ts';
 import { columnParams, fhirResourceTypes, searchModel } from './search-parameter-registry.ts';
 
@@ -97,6 +98,10 @@ export function capabilityStatement(options: CapabilityOptions): CapabilityState
     rest: [
       {
         mode: 'server',
+        documentation:
+          'Search: chained parameters on every reference parameter (`patient.identifier=...`, `subject:Patient.name=...`, up to ' +
+          `${maxChainLinks} links) and reverse chaining (\`_has:Observation:patient:code=...\`). Searches on PostgreSQL run under a time limit ` +
+          '(a 400 too-costly past it). Conditional read answers 304 to If-None-Match and If-Modified-Since.',
         resource: resources,
         interaction: [{ code: 'transaction' }, { code: 'batch' }, { code: 'history-system' }],
         operation: systemOperations.map((o) => ({ ...o })),
