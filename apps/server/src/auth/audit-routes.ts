@@ -1,6 +1,7 @@
 import { VitaltwinError } from '@vitaltwin/core';
 import { searchAudit } from '@vitaltwin/platform';
 import type { FastifyInstance } from 'fastify';
+import { plainQuery } from '../routes/plain-query.ts';
 import type { ServerContext } from '../server-context.ts';
 
 /**
@@ -27,7 +28,16 @@ const outcomes: Readonly<Record<string, string>> = { success: '0', denied: '4', 
 
 export async function auditRoutes(app: FastifyInstance, ctx: Pick<ServerContext, 'db'>): Promise<void> {
   app.get('/audit', async (request, reply) => {
-    const q = request.query as Record<string, string | undefined>;
+    const q: Record<string, string | undefined> = plainQuery(request, [
+      'patient',
+      'actor',
+      'action',
+      'outcome',
+      'since',
+      'until',
+      '_count',
+      'before',
+    ]);
     const outcome = q.outcome === undefined ? undefined : outcomes[q.outcome];
     if (q.outcome !== undefined && outcome === undefined)
       throw new VitaltwinError('VT_ERR_INVALID_INPUT', 'outcome must be success, denied or failed');

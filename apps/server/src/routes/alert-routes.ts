@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { authOf } from '../auth/request-auth.ts';
 import type { ServerContext } from '../server-context.ts';
+import { plainQuery } from './plain-query.ts';
 
 /**
  * The alert API (alerts are raised by the monitoring runtime, platform monitoring/):
@@ -80,15 +81,16 @@ function actor(request: FastifyRequest, by: string | undefined): string {
 }
 
 export async function alertRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  app.get<{ Querystring: ListQuery }>('/alerts', async (request) => {
-    const query = parseQuery(request.query);
+  app.get('/alerts', async (request) => {
+    const raw = plainQuery(request, ['patient', 'status', 'kind', 'since', '_count', '_before']);
+    const query = parseQuery(raw);
     const alerts = await ctx.monitoring.alerts.list(query);
     const last = alerts.at(-1);
     const next =
       last !== undefined && alerts.length === query.limit
         ? (() => {
             const params = new URLSearchParams(
-              Object.entries(request.query).filter(([k, v]) => k !== '_before' && typeof v === 'string') as [string, string][],
+              Object.entries(raw).filter(([k, v]) => k !== '_before' && typeof v === 'string') as [string, string][],
             );
             params.set('_before', `${last.openedAtMs}~${last.id}`);
             return `/alerts?${params.toString()}`;

@@ -2,6 +2,7 @@ import { VitaltwinError } from '@vitaltwin/core';
 import type { EventFilter, SequencedEvent, TwinEventType } from '@vitaltwin/platform';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../server-context.ts';
+import { plainQuery } from './plain-query.ts';
 
 const eventTypes: readonly TwinEventType[] = ['reading', 'score', 'alert', 'trial-progress', 'ingest'];
 const heartbeatMs = 15_000;
@@ -41,8 +42,8 @@ export async function eventRoutes(app: FastifyInstance, ctx: ServerContext): Pro
   app.addHook('preClose', async () => {
     for (const end of open) end();
   });
-  app.get<{ Querystring: { patient?: string; types?: string } }>('/events', (request, reply) => {
-    const filter = parseFilter(request.query);
+  app.get('/events', (request, reply) => {
+    const filter = parseFilter(plainQuery(request, ['patient', 'types']));
     const lastEventId = Number(request.headers['last-event-id'] ?? Number.NaN);
     reply.hijack();
     const res = reply.raw;

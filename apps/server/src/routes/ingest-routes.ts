@@ -2,6 +2,7 @@ import { VitaltwinError } from '@vitaltwin/core';
 import { deadLetterReasons, ingestHttpItems, isDeadLetterReason, ndjsonLines } from '@vitaltwin/platform';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../server-context.ts';
+import { plainQuery } from './plain-query.ts';
 
 const ndjsonTypes = ['application/x-ndjson', 'application/ndjson', 'application/jsonl'];
 
@@ -45,7 +46,7 @@ export async function ingestRoutes(app: FastifyInstance, ctx: ServerContext): Pr
   });
 
   app.get('/ingest/dead-letters', async (request) => {
-    const query = request.query as { limit?: string; reason?: string; device?: string; before?: string };
+    const query = plainQuery(request, ['limit', 'reason', 'device', 'before']);
     const limit = query.limit === undefined ? 100 : Number(query.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
       throw new VitaltwinError('VT_ERR_INVALID_INPUT', 'limit must be a whole number from 1 to 1000');

@@ -2,6 +2,7 @@ import { type ProblemDetail, VitaltwinError } from '@vitaltwin/core';
 import { GlucoseTwinService } from '@vitaltwin/platform';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../server-context.ts';
+import { plainQuery } from './plain-query.ts';
 
 type Query = { horizons?: string; members?: string; seed?: string };
 
@@ -80,8 +81,8 @@ export async function twinRoutes(app: FastifyInstance, ctx: ServerContext): Prom
     return service;
   };
 
-  app.get<{ Params: { patientId: string }; Querystring: Query }>('/twins/:patientId/glucose/forecast', async (request) => {
-    return twins().forecast(request.params.patientId, parseForecastQuery(request.query));
+  app.get<{ Params: { patientId: string } }>('/twins/:patientId/glucose/forecast', async (request) => {
+    return twins().forecast(request.params.patientId, parseForecastQuery(plainQuery(request, ['horizons', 'members', 'seed'])));
   });
 
   app.post<{ Params: { patientId: string } }>('/twins/:patientId/simulate', async (request) => {

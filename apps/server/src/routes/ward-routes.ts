@@ -2,6 +2,7 @@ import { type ProblemDetail, VitaltwinError } from '@vitaltwin/core';
 import { readingSeries, wardSummary } from '@vitaltwin/platform';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../server-context.ts';
+import { plainQuery } from './plain-query.ts';
 
 /**
  * Read models for the clinician web app, under the twins family (policy: Twin; the list takes
@@ -35,12 +36,13 @@ function instant(value: string | undefined, name: string, fallback: number, prob
 }
 
 export async function wardRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  app.get<{ Querystring: { patient?: string; _count?: string } }>('/twins', async (request) => {
+  app.get('/twins', async (request) => {
+    const query = plainQuery(request, ['patient', '_count']);
     const problems: ProblemDetail[] = [];
-    const patients = list(request.query.patient)?.map((p) => p.replace(/^Patient\//, ''));
+    const patients = list(query.patient)?.map((p) => p.replace(/^Patient\//, ''));
     if (patients?.some((p) => !fhirId.test(p)))
       problems.push({ message: 'must be Patient ids separated by commas', expression: 'patient' });
-    const count = request.query._count === undefined ? 1000 : Number(request.query._count);
+    const count = query._count === undefined ? 1000 : Number(query._count);
     if (!Number.isInteger(count) || count < 1 || count > 5000)
       problems.push({ message: 'must be a whole number from 1 to 5000', expression: '_count' });
     if (problems.length > 0) throw invalid(problems);
@@ -49,29 +51,27 @@ export async function wardRoutes(app: FastifyInstance, ctx: ServerContext): Prom
     return { generatedAt: new Date(nowMs).toISOString(), patients: ward };
   });
 
-  app.get<{ Params: { patientId: string }; Querystring: { code?: string; from?: string; to?: string; maxPoints?: string } }>(
-    '/twins/:patientId/series',
-    async (request) => {
-      const problems: ProblemDetail[] = [];
-      const { patientId } = request.params;
-      if (!fhirId.test(patientId)) problems.push({ message: 'must be a Patient id', expression: 'patientId' });
-      const codes = list(request.query.code) ?? [];
-      if (codes.length === 0 || codes.length > 20 || codes.some((c) => !codePattern.test(c))) {
-        problems.push({ message: 'must be 1 to 20 reading codes separated by commas', expression: 'code' });
-      }
-      const nowMs = Date.now();
-      const toMs = instant(request.query.to, 'to', nowMs + 60_000, problems);
-      const fromMs = instant(request.query.from, 'from', toMs - 86_400_000, problems);
-      if (problems.length === 0 && (!(fromMs < toMs) || toMs - fromMs > maxRangeMs)) {
-        problems.push({ message: 'from must be before to, at most 400 days apart', expression: 'from' });
-      }
-      const maxPoints = request.query.maxPoints === undefined ? 5000 : Number(request.query.maxPoints);
-      if (!Number.isInteger(maxPoints) || maxPoints < 10 || maxPoints > 20_000) {
-        problems.push({ message: 'must be a whole number from 10 to 20000', expression: 'maxPoints' });
-      }
-      if (problems.length > 0) throw invalid(problems);
-      const series = await readingSeries(ctx.db, { patientId, codes, fromMs, toMs, maxPoints });
-      return { patientId, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), series };
-    },
-  );
+  app.get<{ Params: { patientId: string } }>('/twins/:patientId/series', async (request) => {
+    const query = plainQuery(request, ['code', 'from', 'to', 'maxPoints']);
+    const problems: ProblemDetail[] = [];
+    const { patientId } = request.params;
+    if (!fhirId.test(patientId)) problems.push({ message: 'must be a Patient id', expression: 'patientId' });
+    const codes = list(query.code) ?? [];
+    if (codes.length === 0 || codes.length > 20 || codes.some((c) => !codePattern.test(c))) {
+      problems.push({ message: 'must be 1 to 20 reading codes separated by commas', expression: 'code' });
+    }
+    const nowMs = Date.now();
+    const toMs = instant(query.to, 'to', nowMs + 60_000, problems);
+    const fromMs = instant(query.from, 'from', toMs - 86_400_000, problems);
+    if (problems.length === 0 && (!(fromMs < toMs) || toMs - fromMs > maxRangeMs)) {
+      problems.push({ message: 'from must be before to, at most 400 days apart', expression: 'from' });
+    }
+    const maxPoints = query.maxPoints === undefined ? 5000 : Number(query.maxPoints);
+    if (!Number.isInteger(maxPoints) || maxPoints < 10 || maxPoints > 20_000) {
+      problems.push({ message: 'must be a whole number from 10 to 20000', expression: 'maxPoints' });
+    }
+    if (problems.length > 0) throw invalid(problems);
+    const series = await readingSeries(ctx.db, { patientId, codes, fromMs, toMs, maxPoints });
+    return { patientId, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), series };
+  });
 }
