@@ -1,14 +1,14 @@
-import { OperationOutcomeError, validateResource } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import { type ProblemDetail, VitaltwinError } from '@vitaltwin/core';
 import { loadFhirDefinitions } from './fhir-definitions.ts';
+import { r4Problems } from './r4-problems.mjs';
 import { idPattern } from './reference-string.ts';
-import { passesFastPath } from './validator-fast-path.mjs';
 
 /**
  * Validation at the edge: every resource written is checked against the R4 StructureDefinitions
  * with the @medplum/core validator (cardinality, data types and formats, unknown elements,
- * FHIRPath invariants), and every problem is reported with its FHIRPath location.
+ * FHIRPath invariants) and for codes outside required value sets (required-codes.mjs), and every
+ * problem is reported with its FHIRPath location.
  *
  * Status (FHIR R4 http.html#2.21.0.12, "create"/"update" outcomes): 400 when the body is not a
  * resource in R4 JSON at all (not an object, unknown or wrong resourceType, malformed id, a JSON
@@ -75,22 +75,8 @@ export type BatchValidator = (resources: readonly Resource[]) => Promise<Problem
 
 export const inlineValidator: BatchValidator = async (resources) => resources.map(validationProblems);
 
-/** The validator's error issues as problems (empty when the resource is valid). */
+/** The validator's error issues as problems (empty when the resource is valid): see r4-problems.mjs. */
 export function validationProblems(resource: Resource): ProblemDetail[] {
   loadFhirDefinitions();
-  // Resources the fast path vouches for pass the medplum validator too; all others get its full verdict.
-  if (passesFastPath(resource)) return [];
-  try {
-    validateResource(resource);
-    return [];
-  } catch (error) {
-    if (!(error instanceof OperationOutcomeError)) throw error;
-    return (error.outcome.issue ?? [])
-      .filter((i) => i.severity === 'error' || i.severity === 'fatal')
-      .map((i) => ({
-        message: i.details?.text ?? i.diagnostics ?? 'invalid',
-        ...(i.expression?.[0] ? { expression: i.expression[0] } : {}),
-        issueCode: i.code,
-      }));
-  }
+  return r4Problems(resource);
 }
