@@ -52,6 +52,8 @@ export type { JsonPatchOperation } from './fhir/json-patch.ts';
 export { applyJsonPatch } from './fhir/json-patch.ts';
 export { observationLastN } from './fhir/operations/observation-lastn.ts';
 export { patientEverything } from './fhir/operations/patient-everything.ts';
+export type { StoredVersions, ValidateRequest, ValidationMode } from './fhir/operations/resource-validate.ts';
+export { parseValidateRequest, validateResourceOperation } from './fhir/operations/resource-validate.ts';
 export type { CgmSubmission } from './fhir/operations/submit-cgm-bundle.ts';
 export { submitCgmBundle } from './fhir/operations/submit-cgm-bundle.ts';
 export type { HistoryEntry, HistoryQuery } from './fhir/resource-reads.ts';

@@ -87,6 +87,14 @@ const cases: readonly Case[] = [
     body: { resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: 'Patient/p1' } },
     expect: { admin: 'ok', clinician: 'ok' },
   },
+  // $submit-cgm-bundle writes the bundle's Observations: it needs create, like a transaction.
+  {
+    name: 'submit a CGM bundle',
+    method: 'POST',
+    path: '/fhir/$submit-cgm-bundle',
+    body: { resourceType: 'Bundle', type: 'batch', entry: [] },
+    expect: { admin: 'ok', clinician: 'ok' },
+  },
   { name: 'read AuditEvents as FHIR', path: '/fhir/AuditEvent', expect: { admin: 'ok' } },
   { name: 'bulk export', path: '/fhir/$export', expect: { admin: 'ok', researcher: 'ok' } },
   // Device ingest.

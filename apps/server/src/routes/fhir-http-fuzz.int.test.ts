@@ -29,7 +29,7 @@ describe('FHIR REST API under random requests', () => {
     const type = fc.constantFrom('Patient', 'Observation', 'Condition', 'NotAType', 'patient');
     const id = fc.constantFrom('PATIENT-ID', 'nope', '%00', 'a%00b', 'x'.repeat(65), '%C3%A9', 'dr-zzzzzzzzzz-0123456789abcdef');
     const version = fc.constantFrom('1', '0', '-1', 'x', '2147483648', '99999999999999999999');
-    const operation = fc.constantFrom('$everything', '$lastn', '$export', '$submit-cgm-bundle', '$meta', '$nonsense');
+    const operation = fc.constantFrom('$everything', '$lastn', '$validate', '$export', '$submit-cgm-bundle', '$meta', '$nonsense');
     // The shapes of FHIR REST paths (http.html): type, instance, history, version, operations.
     const path = fc.oneof(
       fc.tuple(type),

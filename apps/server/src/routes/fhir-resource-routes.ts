@@ -133,11 +133,13 @@ export async function fhirResourceRoutes(app: FastifyInstance, repo: FhirReposit
     return sendFhir(request, reply, 200, resource);
   });
 
-  app.get<{ Params: Params }>('/:type/:id/:op', async (request, reply) => {
+  const instanceOp = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
     const { type, id = '', op = '' } = request.params;
     if (!op.startsWith('$')) throw new VitaltwinError('VT_ERR_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`);
     return instanceOperation(repo, type, id, op, request, reply);
-  });
+  };
+  app.get<{ Params: Params }>('/:type/:id/:op', instanceOp);
+  app.post<{ Params: Params }>('/:type/:id/:op', instanceOp);
 }
 
 async function search(repo: FhirRepository, request: FastifyRequest, reply: FastifyReply, type: string, q: URLSearchParams) {

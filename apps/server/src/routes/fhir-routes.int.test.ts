@@ -276,7 +276,7 @@ describe.each(engines)('FHIR REST API on %s', (engine) => {
       expect.arrayContaining(['_id', '_lastUpdated', 'code', 'date', 'patient', 'value-quantity', 'component-code-value-quantity']),
     );
     expect(names).not.toContain('code-value-date');
-    expect(obs.operation.map((o: Json) => o.name)).toEqual(['lastn']);
+    expect(obs.operation.map((o: Json) => o.name)).toEqual(['lastn', 'validate']);
     expect(obs.conditionalRead).toBe('full-support');
     expect(cs.rest[0].documentation).toMatch(/chained parameters.*_has/s);
     const xml = await fetch(`${t.fhirBase}/metadata?_format=xml`);

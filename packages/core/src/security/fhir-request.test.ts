@@ -26,6 +26,15 @@ describe('FHIR request classification (FHIR R4 RESTful API)', () => {
     expect(c('GET', 'metadata')).toEqual({ kind: 'public' });
   });
 
+  it('asks write permission of operations that write or ask about a write', () => {
+    // $submit-cgm-bundle stores its Bundle's entries, which may be any request: like a batch.
+    expect(c('POST', '$submit-cgm-bundle')).toMatchObject({ resourceType: '*', interactions: ['c', 'r', 'u', 'd'] });
+    expect(c('GET', '$submit-cgm-bundle')).toMatchObject({ resourceType: '*', interactions: ['r'] });
+    expect(c('POST', 'Observation/$validate')).toEqual({ kind: 'access', resourceType: 'Observation', interactions: ['c'] });
+    expect(c('POST', 'Patient/p1/$validate')).toMatchObject({ resourceType: 'Patient', interactions: ['u'], id: 'p1', patientId: 'p1' });
+    expect(c('GET', 'Observation/o1/$validate')).toMatchObject({ resourceType: 'Observation', interactions: ['u'], id: 'o1' });
+  });
+
   it('refuses what is not a FHIR URL', () => {
     expect(c('GET', 'observation/1')).toBeUndefined();
     expect(c('GET', 'Observation/bad id!')).toBeUndefined();

@@ -63,7 +63,8 @@ export function classifyFhirRequest(method: string, segments: readonly string[])
   if (segments.length === 1 && first === 'metadata' && m === 'r') return { kind: 'public' };
   if (first === '.well-known' && second === 'smart-configuration' && segments.length === 2) return { kind: 'public' };
   if (first === '_history' && segments.length === 1) return access('*', ['s'], { search: true });
-  if (first.startsWith('$')) return segments.length === 1 ? access('*', ['r']) : undefined;
+  // A system-level operation posted (the CGM IG's $submit-cgm-bundle) writes what its Bundle holds, like a batch.
+  if (first.startsWith('$')) return segments.length === 1 ? access('*', m === 'r' ? ['r'] : ['c', 'r', 'u', 'd']) : undefined;
   if (!typePattern.test(first)) return undefined;
   const type = first;
   if (second === undefined) {
@@ -71,6 +72,8 @@ export function classifyFhirRequest(method: string, segments: readonly string[])
     return m === 'r' ? access(type, ['s'], { search: true }) : access(type, [m], { search: m !== 'c' });
   }
   if (segments.length === 2 && (second === '_search' || second === '_history')) return access(type, ['s'], { search: true });
+  // $validate asks whether a write would be accepted: only who may write may ask (it reads nothing stored).
+  if (segments.length === 2 && second === '$validate') return access(type, ['c']);
   if (segments.length === 2 && second.startsWith('$')) return access(type, ['s'], { search: true });
   if (!idPattern.test(second)) return undefined;
   const id = second;
@@ -79,6 +82,8 @@ export function classifyFhirRequest(method: string, segments: readonly string[])
   if (third === undefined) return m === 'c' ? undefined : access(type, [m], { id, ...withPatient });
   if (third === '_history' && (fourth === undefined || segments.length === 4)) return access(type, ['r'], { id, ...withPatient });
   if (segments.length === 3 && third === '$everything') return access('*', ['r'], { id, ...withPatient });
+  // An instance's $validate (modes update and delete) asks about a write to it.
+  if (segments.length === 3 && third === '$validate') return access(type, ['u'], { id, ...withPatient });
   if (segments.length === 3 && third.startsWith('$')) return access(type, ['r'], { id, ...withPatient });
   if (segments.length === 3 && typePattern.test(third)) {
     // Compartment search [base]/Patient/x/Observation (FHIR R4 http.html#vsearch).

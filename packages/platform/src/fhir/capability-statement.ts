@@ -35,6 +35,9 @@ export const typeOperations: Readonly<Record<string, readonly { name: string; de
   Observation: [{ name: 'lastn', definition: 'http://hl7.org/fhir/OperationDefinition/Observation-lastn' }],
 };
 
+/** `$validate` on every type and instance (operations/resource-validate.ts). */
+const validateOperation = { name: 'validate', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate' };
+
 export const systemOperations = [
   { name: 'submit-cgm-bundle', definition: 'http://hl7.org/fhir/uv/cgm/OperationDefinition/submit-cgm-bundle' },
 ] as const;
@@ -82,7 +85,7 @@ export function capabilityStatement(options: CapabilityOptions): CapabilityState
           ...(p.description ? { documentation: p.description } : {}),
         })),
       ],
-      ...(typeOperations[type] ? { operation: typeOperations[type].map((o) => ({ ...o })) } : {}),
+      operation: [...(typeOperations[type] ?? []), validateOperation].map((o) => ({ ...o })),
     });
   }
   return {

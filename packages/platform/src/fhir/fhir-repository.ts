@@ -145,6 +145,12 @@ export class FhirRepository {
     return guarded(() => tryRead(this.db, type, id));
   }
 
+  /** The live version of type/id; undefined when there is none (never written, or deleted). */
+  async currentVersion(type: string, id: string): Promise<number | undefined> {
+    const resource = await this.tryRead(type, id);
+    return resource?.meta?.versionId === undefined ? undefined : Number(resource.meta.versionId);
+  }
+
   vread(type: string, id: string, versionId: string): Promise<Resource> {
     this.requireType(type);
     this.requireId(type, id);
