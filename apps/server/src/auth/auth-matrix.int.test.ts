@@ -233,6 +233,15 @@ describe('authorisation matrix against a running server', () => {
     expect(patient.headers.get('www-authenticate')).toMatch(/error="insufficient_scope"/);
   });
 
+  it('asks write scopes of operations that write, whatever their method suggests', async () => {
+    const readOnly = await server.token('clinician', { scope: 'user/*.rs' });
+    const headers = { authorization: `Bearer ${readOnly}`, 'content-type': 'application/json' };
+    const post = (path: string, body: unknown) => fetch(`${server.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    expect((await post('/fhir/$submit-cgm-bundle', { resourceType: 'Bundle', type: 'batch', entry: [] })).status).toBe(403);
+    expect((await post('/fhir/Observation/$validate', { resourceType: 'Observation' })).status).toBe(403);
+    expect((await fetch(`${server.url}/fhir/Observation/o2`, { headers })).status).toBe(200);
+  });
+
   it('audits reads, writes and denials with actor, patient and outcome; writes before the response', async () => {
     const before = await server.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_event WHERE action = 'create'");
     const created = await call('clinician', {
