@@ -105,10 +105,15 @@ function expansionOf(url) {
 }
 
 /** @type {WeakMap<object, Map<string, Slot & { isArray: boolean }>>} */
-const compiled = new WeakMap();
-/** The JSON keys of a type that are checked, or hold elements that may be (complex types but Extension). */
-function slotsOf(schema) {
-  let slots = compiled.get(schema);
+const allSlotsCache = new WeakMap();
+/** @type {WeakMap<object, Map<string, Slot & { isArray: boolean }>>} */
+const prunedCache = new WeakMap();
+/** @type {Map<string, boolean>} type name -> whether any element at or below it is checked */
+const relevance = new Map();
+
+/** The JSON keys of a type that are checked, or hold complex values (but Extension) that may hold some. */
+function allSlots(schema) {
+  let slots = allSlotsCache.get(schema);
   if (slots !== undefined) return slots;
   slots = new Map();
   for (const [key, element] of Object.entries(schema.elements)) {
@@ -125,7 +130,51 @@ function slotsOf(schema) {
     if (type === 'Resource') slots.set(key, { kind: 'resource', isArray });
     else if (/^[A-Z]/.test(type) && type !== 'Extension') slots.set(key, { kind: 'complex', type, isArray });
   }
-  compiled.set(schema, slots);
+  allSlotsCache.set(schema, slots);
+  return slots;
+}
+
+/**
+ * Whether each type reachable from `root` has a checked element at or below it: a least fixpoint
+ * over the type graph, which has cycles (Reference -> Identifier -> Reference), so that a walk can
+ * skip the values that cannot hold a checked code (Coding, Period, Meta ...).
+ */
+function settleRelevance(root) {
+  if (relevance.has(root)) return;
+  /** @type {Map<string, { direct: boolean, children: string[] }>} */
+  const explored = new Map();
+  const pending = [root];
+  while (pending.length > 0) {
+    const name = pending.pop();
+    if (relevance.has(name) || explored.has(name)) continue;
+    const schema = tryGetDataType(name);
+    const node = { direct: false, children: [] };
+    for (const slot of schema === undefined ? [] : allSlots(schema).values()) {
+      if (slot.kind === 'complex') node.children.push(slot.type);
+      else node.direct = true;
+    }
+    explored.set(name, node);
+    pending.push(...node.children);
+  }
+  const value = new Map([...explored].map(([name, node]) => [name, node.direct]));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [name, node] of explored) {
+      if (value.get(name) || !node.children.some((c) => relevance.get(c) ?? value.get(c))) continue;
+      value.set(name, true);
+      changed = true;
+    }
+  }
+  for (const [name, v] of value) relevance.set(name, v);
+}
+
+/** The slots a walk follows: checked elements, resources, and complex values that may hold checked codes. */
+function slotsOf(schema) {
+  let slots = prunedCache.get(schema);
+  if (slots !== undefined) return slots;
+  settleRelevance(schema.name);
+  slots = new Map([...allSlots(schema)].filter(([, slot]) => slot.kind !== 'complex' || relevance.get(slot.type)));
+  prunedCache.set(schema, slots);
   return slots;
 }
 
