@@ -1,12 +1,12 @@
 // The R4 validation verdict on one resource, shared by the calling thread (resource-validation.ts)
 // and the validator worker threads (validation-worker.mjs): the fast path first (it answers only
 // when the @medplum/core validator would accept), else that validator's error issues; then the
-// required-binding check the medplum validator does not make (required-codes.mjs).
+// value rules the medplum validator does not check (value-rules.mjs: required bindings, calendar dates).
 //
 // Plain JavaScript because the worker threads load it too.
 import { OperationOutcomeError, validateResource } from '@medplum/core';
-import { requiredCodeProblems } from './required-codes.mjs';
 import { passesFastPath } from './validator-fast-path.mjs';
+import { valueRuleProblems } from './value-rules.mjs';
 
 /**
  * Every error of `resource` against the R4 definitions (empty when valid), each with its message,
@@ -14,7 +14,7 @@ import { passesFastPath } from './validator-fast-path.mjs';
  * @param {unknown} resource
  */
 export function r4Problems(resource) {
-  return [...structureProblems(resource), ...requiredCodeProblems(resource)];
+  return [...structureProblems(resource), ...valueRuleProblems(resource)];
 }
 
 function structureProblems(resource) {

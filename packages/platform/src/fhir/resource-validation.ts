@@ -7,7 +7,7 @@ import { idPattern } from './reference-string.ts';
 /**
  * Validation at the edge: every resource written is checked against the R4 StructureDefinitions
  * with the @medplum/core validator (cardinality, data types and formats, unknown elements,
- * FHIRPath invariants) and for codes outside required value sets (required-codes.mjs), and every
+ * FHIRPath invariants) and for codes outside required value sets and days the calendar lacks (value-rules.mjs), and every
  * problem is reported with its FHIRPath location.
  *
  * Status (FHIR R4 http.html#2.21.0.12, "create"/"update" outcomes): 400 when the body is not a

@@ -3,12 +3,13 @@ import { VitaltwinError } from '@vitaltwin/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheaResources } from '../testing/synthea-resources.ts';
 import { loadFhirDefinitions } from './fhir-definitions.ts';
-import { requiredCodeProblems } from './required-codes.mjs';
 import { validateFhirResource } from './resource-validation.ts';
 import { ValidationPool } from './validation-pool.ts';
+import { valueRuleProblems as requiredCodeProblems } from './value-rules.mjs';
 
 /**
- * Required bindings (FHIR R4 terminologies.html#required). The expected code lists are the R4
+ * Value rules beside the medplum validator: required bindings (FHIR R4 terminologies.html#required)
+ * and calendar dates (datatypes.html#date). The expected code lists are the R4
  * specification's published value sets (administrative-gender, observation-status, http-verb,
  * name-use, condition-clinical in R4 4.0.1), not derived from the code under test.
  */
@@ -119,6 +120,35 @@ describe('required code bindings', () => {
     expect(requiredCodeProblems(null)).toEqual([]);
   });
 
+  it('rejects days the calendar does not have, in plain and choice elements, and accepts leap days', () => {
+    const problems = requiredCodeProblems({
+      resourceType: 'Observation',
+      status: 'final',
+      code: { text: 'x' },
+      effectiveDateTime: '2021-02-29T10:00:00Z',
+      issued: '2021-04-31T10:00:00Z',
+      effectivePeriod: { start: '2021-06-31' },
+      note: [{ text: 'n', time: '1900-02-29' }],
+    });
+    expect(problems.map((p) => [p.expression, p.issueCode])).toEqual([
+      ['Observation.effective[x]', 'value'],
+      ['Observation.issued', 'value'],
+      ['Observation.effectivePeriod.start', 'value'],
+      ['Observation.note[0].time', 'value'],
+    ]);
+    expect(problems[0]?.message).toBe('Invalid date: 2021-02-29T10:00:00Z names a day the calendar does not have');
+    const leap = {
+      resourceType: 'Patient',
+      birthDate: '2000-02-29',
+      deceasedDateTime: '2024-02-29',
+      meta: { lastUpdated: '2020-12-31T23:59:59Z' },
+    };
+    expect(requiredCodeProblems(leap)).toEqual([]);
+    // Partial dates have no day to check; an out-of-range month is the R4 regular expression's to report.
+    expect(requiredCodeProblems({ resourceType: 'Patient', birthDate: '2021-02' })).toEqual([]);
+    expect(requiredCodeProblems({ resourceType: 'Patient', birthDate: '2021-13-01' })).toEqual([]);
+  });
+
   it('accepts every resource of the 16 Synthea bundles', () => {
     const resources = syntheaResources();
     expect(resources.length).toBeGreaterThan(6000);
@@ -126,7 +156,7 @@ describe('required code bindings', () => {
   });
 });
 
-describe('writes refuse codes outside required value sets', () => {
+describe('writes refuse codes outside required value sets and days the calendar lacks', () => {
   let pool: ValidationPool;
   beforeAll(() => {
     pool = new ValidationPool(1);
@@ -150,8 +180,13 @@ describe('writes refuse codes outside required value sets', () => {
   });
 
   it('in the validator worker threads', async () => {
-    const [bad, good] = await pool.validate([bogus, { ...bogus, status: 'final' }]);
+    const [bad, good, badDay] = await pool.validate([
+      bogus,
+      { ...bogus, status: 'final' },
+      { resourceType: 'Patient', birthDate: '2021-02-30' },
+    ]);
     expect(bad).toMatchObject([{ expression: 'Observation.status', issueCode: 'code-invalid' }]);
     expect(good).toEqual([]);
+    expect(badDay).toMatchObject([{ expression: 'Patient.birthDate', issueCode: 'value' }]);
   });
 });
