@@ -21,21 +21,51 @@ export function queryOf(request: FastifyRequest): URLSearchParams {
   return new URLSearchParams(q < 0 ? '' : request.url.slice(q + 1));
 }
 
-/** The response media type, from `_format` first, then `Accept`; 406 when only non-JSON is acceptable. */
+/**
+ * The response media type, from `_format` first, then `Accept` (RFC 9110 §12.5.1: the acceptable
+ * range with the highest q, q=0 meaning "not this"); 406 when only non-JSON is acceptable, or only
+ * another FHIR version (R4 versioning.html: `fhirVersion` parameter; this server speaks 4.0).
+ * `application/json+fhir` is the DSTU2 name of FHIR JSON that older clients still send.
+ */
 export function responseType(request: FastifyRequest): string {
   const format = queryOf(request).get('_format');
   if (format !== null) {
-    if (['json', 'application/json', 'application/fhir+json', 'fhir+json'].includes(format))
+    if (['json', 'application/json', 'application/fhir+json', 'fhir+json', 'application/json+fhir'].includes(format))
       return format === 'application/json' ? 'application/json' : fhirJson;
     throw new VitaltwinError('VT_ERR_NOT_ACCEPTABLE', `_format ${format} is not supported; this server speaks application/fhir+json`);
   }
   const accept = request.headers.accept;
   if (!accept) return fhirJson;
-  const types = accept.split(',').map((t) => t.split(';')[0]!.trim().toLowerCase());
-  if (types.some((t) => t === 'application/fhir+json' || t === '*/*' || t === 'application/*' || t === '')) return fhirJson;
-  if (types.includes('application/json')) return 'application/json';
+  let best: { type: string; q: number } | undefined;
+  let otherVersion: string | undefined;
+  for (const range of accept.split(',')) {
+    const [name = '', ...params] = range.split(';').map((p) => p.trim());
+    const type = name.toLowerCase();
+    const served = type === 'application/json' ? 'application/json' : jsonRanges.has(type) || type === '' ? fhirJson : undefined;
+    if (served === undefined) continue;
+    let q = 1;
+    let version: string | undefined;
+    for (const param of params) {
+      const [k = '', v = ''] = param.split('=').map((x) => x.trim().replace(/^"|"$/g, ''));
+      if (k.toLowerCase() === 'q') q = Number.parseFloat(v);
+      else if (k === 'fhirVersion') version = v;
+    }
+    if (!(q > 0)) continue;
+    if (version !== undefined && version !== '4.0' && !version.startsWith('4.0.')) {
+      otherVersion = version;
+      continue;
+    }
+    if (best === undefined || q > best.q) best = { type: served, q };
+  }
+  if (best !== undefined) return best.type;
+  if (otherVersion !== undefined) {
+    throw new VitaltwinError('VT_ERR_NOT_ACCEPTABLE', `this server speaks FHIR 4.0 (R4), not fhirVersion ${otherVersion.slice(0, 20)}`);
+  }
   throw new VitaltwinError('VT_ERR_NOT_ACCEPTABLE', 'this server produces application/fhir+json only');
 }
+
+/** Media ranges answered with FHIR JSON. */
+const jsonRanges: ReadonlySet<string> = new Set(['application/fhir+json', 'application/json+fhir', '*/*', 'application/*']);
 
 export interface Prefer {
   readonly return?: 'minimal' | 'representation' | 'OperationOutcome';

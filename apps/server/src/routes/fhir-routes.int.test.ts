@@ -286,4 +286,28 @@ describe.each(engines)('FHIR REST API on %s', (engine) => {
     const plain = await fetch(`${t.fhirBase}/Patient/${patientId}`, { headers: { accept: 'application/json' } });
     expect(plain.headers.get('content-type')).toContain('application/json');
   });
+
+  it('negotiates as real clients ask: q-values, the DSTU2 name application/json+fhir, the fhirVersion parameter', async () => {
+    const negotiate = async (accept: string) => {
+      const response = await fetch(`${t.fhirBase}/Patient/${patientId}`, { headers: { accept } });
+      return `${response.status} ${response.headers.get('content-type')?.split(';')[0]}`;
+    };
+    expect(await negotiate('application/fhir+json;q=1.0, application/json+fhir;q=0.9')).toBe('200 application/fhir+json');
+    expect(await negotiate('application/json+fhir')).toBe('200 application/fhir+json');
+    expect(await negotiate('application/fhir+xml, application/json;q=0.5')).toBe('200 application/json');
+    expect(await negotiate('application/json;q=0.5, application/fhir+json;q=0.8')).toBe('200 application/fhir+json');
+    expect(await negotiate('application/fhir+json; fhirVersion=4.0')).toBe('200 application/fhir+json');
+    // q=0 means "not this"; another FHIR version is not this server's.
+    expect(await negotiate('application/fhir+json;q=0, text/html')).toBe('406 application/fhir+json');
+    const r3 = await fetch(`${t.fhirBase}/Patient/${patientId}`, { headers: { accept: 'application/fhir+json; fhirVersion=3.0' } });
+    expect(r3.status).toBe(406);
+    expect(JSON.stringify(await r3.json())).toContain('not fhirVersion 3.0');
+    // A body sent as application/json+fhir is FHIR JSON.
+    const validated = await fetch(`${t.fhirBase}/Patient/$validate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json+fhir' },
+      body: JSON.stringify({ resourceType: 'Patient' }),
+    });
+    expect(validated.status).toBe(200);
+  });
 });

@@ -15,12 +15,13 @@ export async function fhirRoutes(app: FastifyInstance, ctx: ServerContext): Prom
   const startedAt = new Date(ctx.startedAtMs).toISOString();
   await app.register(
     async (fhir) => {
-      // FHIR JSON and JSON Patch bodies are JSON; form posts carry search parameters (POST _search).
+      // FHIR JSON and JSON Patch bodies are JSON (application/json+fhir is the DSTU2 name older
+      // clients still send); form posts carry search parameters (POST _search).
       // An empty body (a DELETE sent with a JSON content type) parses as no body.
       const json = fhir.getDefaultJsonParser('error', 'error');
       fhir.removeContentTypeParser('application/json');
       fhir.addContentTypeParser(
-        ['application/json', 'application/fhir+json', 'application/json-patch+json'],
+        ['application/json', 'application/fhir+json', 'application/json+fhir', 'application/json-patch+json'],
         { parseAs: 'string' },
         (request, body, done) => (body === '' ? done(null, undefined) : json(request, body as string, done)),
       );
