@@ -1,8 +1,9 @@
-import { isMetaParam, metaFilter } from './meta-params.ts';
+import { isMetaParam, type MetaFilter, metaFilter } from './meta-params.ts';
 import { columnFilter } from './resource-column-filter.ts';
 import { type ConditionContext, type ConditionResult, paramCondition, referenceBranchFilter } from './search-conditions.ts';
 import { columnParams, type IndexedParam, type ResourceSearchModel, searchModel } from './search-parameter-registry.ts';
 import type { SearchParamClause } from './search-request.ts';
+import { documentTokenModifiers, tokenDocumentFilter } from './token-document-modifiers.ts';
 
 /**
  * Chained parameters and reverse chaining (FHIR R4 search.html, "Chained parameters" and "Reverse
@@ -186,15 +187,18 @@ function targetCondition(ctx: ConditionContext, model: ResourceSearchModel, clau
     const filter = columnFilter(p, clause, ctx.nowMs);
     return filter.startsWith('!') ? invalid(filter.slice(1)) : resources(filter);
   }
-  if (isMetaParam(clause.code)) {
-    const filter = metaFilter(p, { ...clause, code: clause.code });
+  const documentSet = (filter: MetaFilter) => {
     if ('sql' in filter) return resources(filter.sql);
     return 'invalid' in filter ? invalid(filter.invalid) : unsupported(`${filter.unsupported}; ${clause.raw} was ignored`);
-  }
+  };
+  if (isMetaParam(clause.code)) return documentSet(metaFilter(p, { ...clause, code: clause.code }));
   const param = model.params.get(clause.code);
   if (!param) {
     const why = model.unsupported.get(clause.code)?.reason;
     return unsupported(`${clause.raw}: search parameter ${clause.code} of ${model.resourceType} is not supported${why ? ` (${why})` : ''}`);
+  }
+  if (param.type === 'token' && clause.modifier !== undefined && documentTokenModifiers.has(clause.modifier)) {
+    return documentSet(tokenDocumentFilter(p, param, clause));
   }
   const result = paramCondition(ctx, param, clause);
   if (result.kind === 'unsupported') return unsupported(`${result.message}; ${clause.raw} was ignored`);

@@ -1,6 +1,6 @@
 import { chainedCondition, isChained } from './chained-search.ts';
 import { patientKey } from './index-rows.ts';
-import { isMetaParam, metaFilter } from './meta-params.ts';
+import { isMetaParam, type MetaFilter, type MetaParamCode, metaFilter } from './meta-params.ts';
 import { columnFilter } from './resource-column-filter.ts';
 import { type ConditionContext, paramCondition, parseReferenceValue } from './search-conditions.ts';
 import type { SearchIndexKeys } from './search-index-keys.ts';
@@ -8,6 +8,7 @@ import { columnParams, type IndexedParam, type ResourceSearchModel } from './sea
 import type { SearchParamClause, SearchRequest } from './search-request.ts';
 import { seriesSet, seriesSpec } from './series-index.ts';
 import { SqlParams } from './sql-params.ts';
+import { documentTokenModifiers, tokenDocumentFilter } from './token-document-modifiers.ts';
 
 /**
  * A search request resolved against the search model: the index conditions (sets of resource
@@ -93,15 +94,19 @@ export function planSearch(model: ResourceSearchModel, request: SearchRequest, o
       else resourceFilters.push(filter);
       continue;
     }
-    if (isMetaParam(clause.code)) {
+    // Filters on the stored document: a clause left out leaves no parameters behind (see below).
+    const documentFilter = (build: () => MetaFilter) => {
       const mark = params.values.length;
-      const filter = metaFilter(params, { ...clause, code: clause.code });
+      const filter = build();
       if ('sql' in filter) resourceFilters.push(filter.sql);
       else {
         params.truncate(mark);
         if ('invalid' in filter) errors.push(filter.invalid);
         else warnings.push(`${filter.unsupported}; ${clause.raw} was ignored`);
       }
+    };
+    if (isMetaParam(clause.code)) {
+      documentFilter(() => metaFilter(params, { ...clause, code: clause.code as MetaParamCode }));
       continue;
     }
     if (isChained(clause)) {
@@ -121,6 +126,10 @@ export function planSearch(model: ResourceSearchModel, request: SearchRequest, o
           ? `search parameter ${clause.code} is not supported (${why}); it was ignored`
           : `unknown search parameter ${clause.code} for ${model.resourceType}; it was ignored`,
       );
+      continue;
+    }
+    if (param.type === 'token' && clause.modifier !== undefined && documentTokenModifiers.has(clause.modifier)) {
+      documentFilter(() => tokenDocumentFilter(params, param, clause));
       continue;
     }
     // The scoping clause itself is a reference condition: it is the exact check behind the hint.

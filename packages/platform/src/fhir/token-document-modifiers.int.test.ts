@@ -1,0 +1,102 @@
+import type { Resource } from '@medplum/fhirtypes';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SqlClient } from '../store/sql-client.ts';
+import { testEngines } from '../testing/test-databases.ts';
+import { FhirRepository } from './fhir-repository.ts';
+
+/**
+ * Token `:text` and `:of-type` (FHIR R4 search 3.1.1.4.5), answered from the stored documents, on
+ * both engines: texts of CodeableConcept.text, Coding.display and Identifier.type.text matched
+ * case-insensitively at a word's start; identifiers by type Coding and value together.
+ */
+const v2 = 'http://terminology.hl7.org/CodeSystem/v2-0203';
+const resources: Resource[] = [
+  {
+    resourceType: 'Patient',
+    id: 'tm-p1',
+    identifier: [{ type: { coding: [{ system: v2, code: 'MR' }], text: 'Medical record number' }, value: 'A-1' }, { value: 'B-1' }],
+  },
+  {
+    resourceType: 'Patient',
+    id: 'tm-p2',
+    identifier: [
+      { type: { coding: [{ system: v2, code: 'SS' }] }, value: 'A-1' },
+      { type: { coding: [{ code: 'MR' }] }, value: 'C-1' },
+    ],
+  },
+  // The type of one identifier with the value of another matches nothing.
+  { resourceType: 'Patient', id: 'tm-p3', identifier: [{ type: { coding: [{ system: v2, code: 'MR' }] }, value: 'X' }, { value: 'A-1' }] },
+  {
+    resourceType: 'Condition',
+    id: 'tm-c1',
+    subject: { reference: 'Patient/tm-p1' },
+    code: { coding: [{ system: 'http://snomed.info/sct', code: '44054006', display: 'Diabetes mellitus type 2 (disorder)' }] },
+  },
+  { resourceType: 'Condition', id: 'tm-c2', subject: { reference: 'Patient/tm-p1' }, code: { text: 'Neuropathy due to type 2 DIABETES' } },
+  { resourceType: 'Condition', id: 'tm-c3', subject: { reference: 'Patient/tm-p2' }, code: { text: 'Prediabetes' } },
+  { resourceType: 'Condition', id: 'tm-c4', subject: { reference: 'Patient/tm-p2' }, code: { text: 'Hypertension 50%' } },
+  {
+    resourceType: 'Observation',
+    id: 'tm-o1',
+    status: 'final',
+    subject: { reference: 'Patient/tm-p2' },
+    category: [{ coding: [{ code: 'laboratory', display: 'Laboratory' }] }, { text: 'Glucose panel' }],
+    code: { text: 'Glucose' },
+  },
+];
+
+describe.each(await testEngines('token :text and :of-type'))('token :text and :of-type on $name', (engine) => {
+  let db: SqlClient;
+  let dispose: () => Promise<void>;
+  let repo: FhirRepository;
+
+  beforeAll(async () => {
+    ({ db, dispose } = await engine.open());
+    repo = await FhirRepository.open(db, { validationWorkers: 0 });
+    for (const r of resources) await repo.update(r.resourceType, r.id!, r);
+  });
+  afterAll(async () => {
+    await repo.close();
+    await dispose();
+  });
+
+  const search = async (type: string, query: string) => {
+    const result = await repo.search(type, new URLSearchParams(query));
+    return { ids: result.matches.map((r) => r.id).sort(), warnings: result.warnings };
+  };
+
+  it.each([
+    ['Condition', 'code:text=diabetes', ['tm-c1', 'tm-c2']],
+    ['Condition', 'code:text=DIABETES MELLITUS', ['tm-c1']],
+    ['Condition', 'code:text=abetes', []],
+    ['Condition', 'code:text=prediab,hyper', ['tm-c3', 'tm-c4']],
+    ['Condition', 'code:text=50%25', ['tm-c4']],
+    ['Condition', 'code:text=5_', []],
+    ['Observation', 'category:text=glucose', ['tm-o1']],
+    ['Observation', 'category:text=lab', ['tm-o1']],
+    ['Patient', 'identifier:text=medical record', ['tm-p1']],
+    ['Patient', `identifier:of-type=${v2}|MR|A-1`, ['tm-p1']],
+    ['Patient', `identifier:of-type=${v2}|SS|A-1`, ['tm-p2']],
+    ['Patient', 'identifier:of-type=|MR|C-1', ['tm-p2']],
+    ['Patient', `identifier:of-type=${v2}|MR|X,${v2}|SS|A-1`, ['tm-p2', 'tm-p3']],
+    ['Patient', `identifier:of-type=${v2}|MR|C-1`, []],
+    ['Condition', `subject:Patient.identifier:of-type=${v2}|MR|A-1`, ['tm-c1', 'tm-c2']],
+    ['Condition', 'code:text=diabetes&subject=Patient/tm-p1&_sort=_id', ['tm-c1', 'tm-c2']],
+  ])('%s?%s', async (type, query, expected) => {
+    // Device readings (Observations without documents) say they are left out of :text.
+    const warnings = type === 'Observation' ? ['device readings are not searched with modifier :text'] : [];
+    expect(await search(type, query)).toEqual({ ids: expected, warnings });
+  });
+
+  it('warns for :of-type on a parameter that is not an Identifier, and still answers the rest', async () => {
+    const result = await search('Patient', 'gender:of-type=a|b|c&_id=tm-p1,tm-p2');
+    expect(result.ids).toEqual(['tm-p1', 'tm-p2']);
+    expect(result.warnings).toEqual([
+      'modifier :of-type is for Identifier parameters; gender is not one; gender:of-type=a|b|c was ignored',
+    ]);
+  });
+
+  it.each(['identifier:of-type=MR|A-1', `identifier:of-type=${v2}||A-1`, 'identifier:text=%20'])('refuses %s', async (query) => {
+    await expect(repo.search('Patient', new URLSearchParams(query))).rejects.toMatchObject({ code: 'VT_ERR_INVALID_INPUT' });
+  });
+});
