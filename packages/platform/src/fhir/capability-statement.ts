@@ -104,7 +104,7 @@ export function capabilityStatement(options: CapabilityOptions): CapabilityState
         documentation:
           'Search: chained parameters on every reference parameter (`patient.identifier=...`, `subject:Patient.name=...`, up to ' +
           `${maxChainLinks} links) and reverse chaining (\`_has:Observation:patient:code=...\`). Token modifiers :not, :missing, :text ` +
-          '(CodeableConcept.text, Coding.display, Identifier.type.text) and :of-type (Identifier type and value). ' +
+          '(CodeableConcept.text, Coding.display, Identifier.type.text) and :of-type (Identifier type and value); reference :identifier. ' +
           'Searches on PostgreSQL run under a time limit ' +
           '(a 400 too-costly past it). Conditional read answers 304 to If-None-Match and If-Modified-Since.',
         resource: resources,

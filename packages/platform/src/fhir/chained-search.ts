@@ -1,9 +1,9 @@
+import { documentModifierFilter, isDocumentModifier } from './document-modifiers.ts';
 import { isMetaParam, type MetaFilter, metaFilter } from './meta-params.ts';
 import { columnFilter } from './resource-column-filter.ts';
 import { type ConditionContext, type ConditionResult, paramCondition, referenceBranchFilter } from './search-conditions.ts';
 import { columnParams, type IndexedParam, type ResourceSearchModel, searchModel } from './search-parameter-registry.ts';
 import type { SearchParamClause } from './search-request.ts';
-import { documentTokenModifiers, tokenDocumentFilter } from './token-document-modifiers.ts';
 
 /**
  * Chained parameters and reverse chaining (FHIR R4 search.html, "Chained parameters" and "Reverse
@@ -197,8 +197,8 @@ function targetCondition(ctx: ConditionContext, model: ResourceSearchModel, clau
     const why = model.unsupported.get(clause.code)?.reason;
     return unsupported(`${clause.raw}: search parameter ${clause.code} of ${model.resourceType} is not supported${why ? ` (${why})` : ''}`);
   }
-  if (param.type === 'token' && clause.modifier !== undefined && documentTokenModifiers.has(clause.modifier)) {
-    return documentSet(tokenDocumentFilter(p, param, clause));
+  if (isDocumentModifier(param, clause)) {
+    return documentSet(documentModifierFilter(p, param, clause));
   }
   const result = paramCondition(ctx, param, clause);
   if (result.kind === 'unsupported') return unsupported(`${result.message}; ${clause.raw} was ignored`);

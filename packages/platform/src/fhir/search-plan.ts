@@ -1,4 +1,5 @@
 import { chainedCondition, isChained } from './chained-search.ts';
+import { documentModifierFilter, isDocumentModifier } from './document-modifiers.ts';
 import { patientKey } from './index-rows.ts';
 import { isMetaParam, type MetaFilter, type MetaParamCode, metaFilter } from './meta-params.ts';
 import { columnFilter } from './resource-column-filter.ts';
@@ -8,7 +9,6 @@ import { columnParams, type IndexedParam, type ResourceSearchModel } from './sea
 import type { SearchParamClause, SearchRequest } from './search-request.ts';
 import { seriesSet, seriesSpec } from './series-index.ts';
 import { SqlParams } from './sql-params.ts';
-import { documentTokenModifiers, tokenDocumentFilter } from './token-document-modifiers.ts';
 
 /**
  * A search request resolved against the search model: the index conditions (sets of resource
@@ -128,8 +128,8 @@ export function planSearch(model: ResourceSearchModel, request: SearchRequest, o
       );
       continue;
     }
-    if (param.type === 'token' && clause.modifier !== undefined && documentTokenModifiers.has(clause.modifier)) {
-      documentFilter(() => tokenDocumentFilter(params, param, clause));
+    if (isDocumentModifier(param, clause)) {
+      documentFilter(() => documentModifierFilter(params, param, clause));
       continue;
     }
     // The scoping clause itself is a reference condition: it is the exact check behind the hint.

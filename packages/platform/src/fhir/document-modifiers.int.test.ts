@@ -5,9 +5,10 @@ import { testEngines } from '../testing/test-databases.ts';
 import { FhirRepository } from './fhir-repository.ts';
 
 /**
- * Token `:text` and `:of-type` (FHIR R4 search 3.1.1.4.5), answered from the stored documents, on
- * both engines: texts of CodeableConcept.text, Coding.display and Identifier.type.text matched
- * case-insensitively at a word's start; identifiers by type Coding and value together.
+ * Token `:text` and `:of-type` (FHIR R4 search 3.1.1.4.5) and reference `:identifier` (3.1.1.4.9),
+ * answered from the stored documents, on both engines: texts of CodeableConcept.text,
+ * Coding.display and Identifier.type.text matched case-insensitively at a word's start;
+ * identifiers by type Coding and value together; references by the identifier they carry.
  */
 const v2 = 'http://terminology.hl7.org/CodeSystem/v2-0203';
 const resources: Resource[] = [
@@ -42,6 +43,24 @@ const resources: Resource[] = [
     subject: { reference: 'Patient/tm-p2' },
     category: [{ coding: [{ code: 'laboratory', display: 'Laboratory' }] }, { text: 'Glucose panel' }],
     code: { text: 'Glucose' },
+    component: [{ code: { coding: [{ system: 'http://loinc.org', code: '8480-6', display: 'Systolic blood pressure' }] } }],
+  },
+  // A reference with an identifier beside its literal reference, and a logical one (identifier only).
+  {
+    resourceType: 'Encounter',
+    id: 'tm-e1',
+    status: 'finished',
+    class: { code: 'AMB' },
+    subject: { reference: 'Patient/tm-p1', identifier: { system: 'http://hospital.org/mrn', value: 'M-1' } },
+  },
+  { resourceType: 'Encounter', id: 'tm-e2', status: 'finished', class: { code: 'AMB' }, subject: { identifier: { value: 'M-1' } } },
+  {
+    resourceType: 'Encounter',
+    id: 'tm-e3',
+    status: 'finished',
+    class: { code: 'AMB' },
+    subject: { identifier: { system: 'http://other.org', value: 'M-1' } },
+    participant: [{ individual: { identifier: { value: 'DR-7' } } }],
   },
 ];
 
@@ -74,6 +93,8 @@ describe.each(await testEngines('token :text and :of-type'))('token :text and :o
     ['Condition', 'code:text=5_', []],
     ['Observation', 'category:text=glucose', ['tm-o1']],
     ['Observation', 'category:text=lab', ['tm-o1']],
+    ['Observation', 'component-code:text=systolic', ['tm-o1']],
+    ['Observation', 'component-code:text=diastolic', []],
     ['Patient', 'identifier:text=medical record', ['tm-p1']],
     ['Patient', `identifier:of-type=${v2}|MR|A-1`, ['tm-p1']],
     ['Patient', `identifier:of-type=${v2}|SS|A-1`, ['tm-p2']],
@@ -82,6 +103,13 @@ describe.each(await testEngines('token :text and :of-type'))('token :text and :o
     ['Patient', `identifier:of-type=${v2}|MR|C-1`, []],
     ['Condition', `subject:Patient.identifier:of-type=${v2}|MR|A-1`, ['tm-c1', 'tm-c2']],
     ['Condition', 'code:text=diabetes&subject=Patient/tm-p1&_sort=_id', ['tm-c1', 'tm-c2']],
+    ['Encounter', 'subject:identifier=http://hospital.org/mrn|M-1', ['tm-e1']],
+    ['Encounter', 'subject:identifier=M-1', ['tm-e1', 'tm-e2', 'tm-e3']],
+    ['Encounter', 'subject:identifier=|M-1', ['tm-e2']],
+    ['Encounter', 'patient:identifier=http://other.org|M-1', ['tm-e3']],
+    ['Encounter', 'subject:identifier=M-2', []],
+    ['Encounter', 'participant:identifier=DR-7', ['tm-e3']],
+    ['Encounter', 'subject:identifier=M-1&subject=Patient/tm-p1', ['tm-e1']],
   ])('%s?%s', async (type, query, expected) => {
     // Device readings (Observations without documents) say they are left out of :text.
     const warnings = type === 'Observation' ? ['device readings are not searched with modifier :text'] : [];
@@ -96,7 +124,12 @@ describe.each(await testEngines('token :text and :of-type'))('token :text and :o
     ]);
   });
 
-  it.each(['identifier:of-type=MR|A-1', `identifier:of-type=${v2}||A-1`, 'identifier:text=%20'])('refuses %s', async (query) => {
-    await expect(repo.search('Patient', new URLSearchParams(query))).rejects.toMatchObject({ code: 'VT_ERR_INVALID_INPUT' });
+  it.each([
+    ['Patient', 'identifier:of-type=MR|A-1'],
+    ['Patient', `identifier:of-type=${v2}||A-1`],
+    ['Patient', 'identifier:text=%20'],
+    ['Encounter', 'subject:identifier=http://hospital.org/mrn|'],
+  ])('refuses %s?%s', async (type, query) => {
+    await expect(repo.search(type, new URLSearchParams(query))).rejects.toMatchObject({ code: 'VT_ERR_INVALID_INPUT' });
   });
 });
