@@ -36,6 +36,7 @@ const resources: Resource[] = [
   { resourceType: 'Condition', id: 'tm-c2', subject: { reference: 'Patient/tm-p1' }, code: { text: 'Neuropathy due to type 2 DIABETES' } },
   { resourceType: 'Condition', id: 'tm-c3', subject: { reference: 'Patient/tm-p2' }, code: { text: 'Prediabetes' } },
   { resourceType: 'Condition', id: 'tm-c4', subject: { reference: 'Patient/tm-p2' }, code: { text: 'Hypertension 50%' } },
+  { resourceType: 'Condition', id: 'tm-c5', subject: { reference: 'Patient/tm-p2' }, code: { text: 'ÉLÉVATION de la créatinine' } },
   {
     resourceType: 'Observation',
     id: 'tm-o1',
@@ -91,6 +92,9 @@ describe.each(await testEngines('token :text and :of-type'))('token :text and :o
     ['Condition', 'code:text=prediab,hyper', ['tm-c3', 'tm-c4']],
     ['Condition', 'code:text=50%25', ['tm-c4']],
     ['Condition', 'code:text=5_', []],
+    ['Condition', 'code:text=elevation', ['tm-c5']],
+    ['Condition', 'code:text=Créat', ['tm-c5']],
+    ['Condition', 'code:text=élév', ['tm-c5']],
     ['Observation', 'category:text=glucose', ['tm-o1']],
     ['Observation', 'category:text=lab', ['tm-o1']],
     ['Observation', 'component-code:text=systolic', ['tm-o1']],

@@ -1,4 +1,5 @@
 import { tryGetDataType } from '@medplum/core';
+import { normalizeString } from './index-rows.ts';
 import type { MetaFilter } from './meta-params.ts';
 import type { IndexedParam } from './search-parameter-registry.ts';
 import type { SearchParamClause } from './search-request.ts';
@@ -13,7 +14,8 @@ import { escapeLike, type SqlParams } from './sql-params.ts';
  *
  * - `:text` (FHIR R4 search 3.1.1.4.5 "the search parameter is processed as a string that searches
  *   text associated with the code/value - either CodeableConcept.text, Coding.display, or
- *   Identifier.type.text"): matched case-insensitively at the start of the text or of a word in it
+ *   Identifier.type.text"): matched ignoring case and accents (Latin letters) at the start of the
+ *   text or of a word in it
  *   (`Condition?code:text=diabetes` finds "Diabetes mellitus type 2" and "Prediabetes" does not);
  * - `:of-type` on Identifier parameters (`Patient?identifier:of-type=http://terminology.hl7.org/CodeSystem/v2-0203|MR|12345`):
  *   an Identifier whose type has that Coding and whose value is that value;
@@ -74,11 +76,12 @@ export function documentModifierFilter(params: SqlParams, param: IndexedParam, c
     return { sql: `(${ors.join(' OR ')})` };
   }
   for (const raw of clause.values) {
-    const text = unescapeValue(raw).toLowerCase();
+    const text = normalizeString(unescapeValue(raw));
     if (text.trim() === '') return { invalid: `${clause.raw}: :text needs some text` };
     const start = params.add(`${escapeLike(text)}%`, 'text');
     const word = params.add(`%${escapeLike(` ${text}`)}%`, 'text');
-    const matches = (t: string) => `(lower(${t}) LIKE ${start} ESCAPE '\\' OR lower(${t}) LIKE ${word} ESCAPE '\\')`;
+    const folded = (t: string) => `translate(lower(${t}), ${params.add(latinFold.from, 'text')}, ${params.add(latinFold.to, 'text')})`;
+    const matches = (t: string) => `(${folded(t)} LIKE ${start} ESCAPE '\\' OR ${folded(t)} LIKE ${word} ESCAPE '\\')`;
     ors.push(
       ...anyValue(`${matches("v ->> 'text'")} OR ${matches("v ->> 'display'")} OR ${matches("v #>> '{type,text}'")}
            OR EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(v -> 'coding') = 'array' THEN v -> 'coding' END) c
@@ -87,6 +90,25 @@ export function documentModifierFilter(params: SqlParams, param: IndexedParam, c
   }
   return { sql: `(${ors.join(' OR ')})` };
 }
+
+/**
+ * Case and accent folding in SQL to match normalizeString() (index-rows.ts: NFD, marks removed,
+ * lower case) for the Latin letters U+00C0-U+024F: PostgreSQL's lower() under the C locale (and
+ * PGlite's) folds ASCII only, and unaccent is an extension neither engine is sure to have.
+ */
+const latinFold = (() => {
+  let from = '';
+  let to = '';
+  for (let cp = 0xc0; cp <= 0x24f; cp++) {
+    const ch = String.fromCodePoint(cp);
+    const base = normalizeString(ch);
+    if (base !== ch && /^[a-z]$/.test(base)) {
+      from += ch;
+      to += base;
+    }
+  }
+  return { from, to };
+})();
 
 /** A JSON value as an array to unnest: an array as it is, an object as a one-item array, else none. */
 const asArray = (x: string) => `(CASE jsonb_typeof(${x}) WHEN 'array' THEN ${x} WHEN 'object' THEN jsonb_build_array(${x}) END)`;
